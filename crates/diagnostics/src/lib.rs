@@ -1,0 +1,253 @@
+//! Diagnostics shared by every ArchManual tool.
+//!
+//! Every check (catalog entries, GitHub snapshot, diagrams, lint rules) reports
+//! a [`Diagnostic`]: a file relative to the book's source root, a 1-based
+//! line/column range, a code, a severity, a message and an optional span-exact
+//! [`Fix`]. Rendering happens once, in [`render_human`] (rustc-style, via
+//! `codespan-reporting`); machine formats live behind the lint crate's
+//! `Format` trait and read the same fields.
+//!
+//! Columns count Unicode scalar values (characters), so a Chinese character is
+//! one column, as in rustc.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational; never fails anything.
+    Note,
+    /// Worth fixing; does not fail a build or lint run.
+    Warning,
+    /// Fails `archmanual lint` (exit 1) and, where configured, the build.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A byte range in a source file, with its 1-based line/column start and end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Location {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// 1-based line of `start`.
+    pub line: usize,
+    /// 1-based column (in characters) of `start`.
+    pub column: usize,
+    /// 1-based line of `end`.
+    pub end_line: usize,
+    /// 1-based column (in characters) of `end`.
+    pub end_column: usize,
+}
+
+/// A span-exact edit: replace `start..end` of the file with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Fix {
+    /// What the fix does, e.g. "use https".
+    pub message: String,
+    /// Byte offset of the first byte to replace.
+    pub start: usize,
+    /// Byte offset one past the last byte to replace.
+    pub end: usize,
+    /// The new text.
+    pub replacement: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// File relative to the book's source directory (`book/`), `/`-separated.
+    pub file: PathBuf,
+    /// Where in the file. `None` for findings about a whole file.
+    pub location: Option<Location>,
+    /// Stable code, e.g. `AM001`, `CAT001`, `GH003`, `PD010`.
+    pub code: String,
+    /// How bad it is.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// What to do about it (shown as `help:`).
+    pub help: Option<String>,
+    /// An automatic fix, when one is exact.
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with no location, help or fix yet.
+    pub fn new(
+        code: impl Into<String>,
+        severity: Severity,
+        file: impl Into<PathBuf>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            file: file.into(),
+            location: None,
+            code: code.into(),
+            severity,
+            message: message.into(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    /// Sets the location.
+    #[must_use]
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Sets the help text.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the fix.
+    #[must_use]
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// `file:line:column` (or just `file`), for one-line messages.
+    pub fn position(&self) -> String {
+        match &self.location {
+            Some(l) => format!("{}:{}:{}", self.file.display(), l.line, l.column),
+            None => self.file.display().to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// One line: `file:line:col: error[CODE]: message (help: …)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}[{}]: {}",
+            self.position(),
+            self.severity,
+            self.code,
+            self.message
+        )?;
+        if let Some(help) = &self.help {
+            write!(f, " (help: {help})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where [`render_human`] finds the text of a file named in a diagnostic.
+pub trait SourceProvider {
+    /// The full text of `file` (relative to the book source root), if known.
+    fn source(&self, file: &std::path::Path) -> Option<&str>;
+}
+
+impl SourceProvider for std::collections::HashMap<PathBuf, String> {
+    fn source(&self, file: &std::path::Path) -> Option<&str> {
+        self.get(file).map(String::as_str)
+    }
+}
+
+/// Renders diagnostics rustc-style (source excerpt, caret, help) into `out`.
+///
+/// `color` turns ANSI colours on; pass `false` when the output is not a
+/// terminal. Diagnostics whose file is unknown to `sources` are rendered
+/// without an excerpt.
+pub fn render_human(
+    diagnostics: &[Diagnostic],
+    sources: &dyn SourceProvider,
+    color: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use codespan_reporting::diagnostic::{Diagnostic as CsDiag, Label, Severity as CsSev};
+    use codespan_reporting::files::SimpleFiles;
+    use codespan_reporting::term::{self, Config};
+
+    let mut files = SimpleFiles::new();
+    let config = Config::default();
+    for d in diagnostics {
+        let sev = match d.severity {
+            Severity::Note => CsSev::Note,
+            Severity::Warning => CsSev::Warning,
+            Severity::Error => CsSev::Error,
+        };
+        let mut cs = CsDiag::new(sev)
+            .with_code(d.code.clone())
+            .with_message(d.message.clone());
+        let mut notes = Vec::new();
+        match (&d.location, sources.source(&d.file)) {
+            (Some(loc), Some(text)) if loc.end <= text.len() && loc.start <= loc.end => {
+                let id = files.add(d.file.display().to_string(), text.to_string());
+                cs = cs.with_labels(vec![Label::primary(id, loc.start..loc.end)]);
+            }
+            _ => notes.push(format!("at {}", d.position())),
+        }
+        if let Some(help) = &d.help {
+            notes.push(format!("help: {help}"));
+        }
+        if let Some(fix) = &d.fix {
+            notes.push(format!("fix: {} → `{}`", fix.message, fix.replacement));
+        }
+        cs = cs.with_notes(notes);
+        let mut writer = Writer { out: &mut *out, color };
+        term::emit_to_write_style(&mut writer, &config, &files, &cs).map_err(std::io::Error::other)?;
+    }
+    Ok(())
+}
+
+struct Writer<'a> {
+    out: &'a mut dyn std::io::Write,
+    color: bool,
+}
+
+impl std::io::Write for Writer<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Counts of each severity, for summaries and exit codes.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Notes.
+    pub notes: usize,
+}
+
+impl Counts {
+    /// Counts `diagnostics` by severity.
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        let mut c = Counts::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Note => c.notes += 1,
+            }
+        }
+        c
+    }
+}

@@ -1,0 +1,1 @@
+//! GitHub repository lookups: batched GraphQL, REST fallback, retries, cache, snapshot.

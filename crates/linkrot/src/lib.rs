@@ -1,0 +1,1 @@
+//! Link-rot checking of every external link with history across runs.

@@ -1,0 +1,1 @@
+//! The ArchManual lint rule engine and output formats.

@@ -1,0 +1,1 @@
+//! mdBook preprocessor: generated category index pages and the technology map.

@@ -1,0 +1,1 @@
+//! mdBook preprocessor: GitHub star counts, archived and renamed badges from the snapshot.

@@ -1,0 +1,1 @@
+//! mdBook preprocessor: Mermaid-compatible sequence and protocol diagrams as inline SVG.

@@ -1,0 +1,74 @@
+//! `archmanual`: the front door of the ArchManual toolchain.
+//!
+//! Each subcommand lives in `src/cmd/<name>.rs` with a clap `Args` struct and
+//! a `run` function returning the process exit code (0 clean, 1 findings,
+//! 2 usage or internal error).
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the binary owns the terminal"
+)]
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// Build, lint and maintain the ArchManual book.
+#[derive(Debug, Parser)]
+#[command(name = "archmanual", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the book with the in-process preprocessors (like `mdbook build`).
+    Build(cmd::build::Args),
+    /// Check the book's sources and report findings.
+    Lint(cmd::lint::Args),
+    /// Report only the findings on lines changed between two git revisions, as a PR review.
+    Review(cmd::review::Args),
+    /// Check every external link and report link rot across runs.
+    Linkrot(cmd::linkrot::Args),
+    /// Refresh the committed GitHub repository snapshot (needs a token).
+    Refresh(cmd::refresh::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version on stdout with exit 0, usage errors on stderr.
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Build(args) => cmd::build::run(args),
+        Command::Lint(args) => cmd::lint::run(args),
+        Command::Review(args) => cmd::review::run(args),
+        Command::Linkrot(args) => cmd::linkrot::run(args),
+        Command::Refresh(args) => cmd::refresh::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}
