@@ -206,24 +206,15 @@ pub fn render_human(
             notes.push(format!("fix: {} → `{}`", fix.message, fix.replacement));
         }
         cs = cs.with_notes(notes);
-        let mut writer = Writer { out: &mut *out, color };
-        term::emit_to_write_style(&mut writer, &config, &files, &cs).map_err(std::io::Error::other)?;
+        let result = if color {
+            let mut ansi = term::termcolor::Ansi::new(&mut *out);
+            term::emit_to_write_style(&mut ansi, &config, &files, &cs)
+        } else {
+            term::emit_to_io_write(&mut *out, &config, &files, &cs)
+        };
+        result.map_err(std::io::Error::other)?;
     }
     Ok(())
-}
-
-struct Writer<'a> {
-    out: &'a mut dyn std::io::Write,
-    color: bool,
-}
-
-impl std::io::Write for Writer<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.out.write(buf)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
-    }
 }
 
 /// Counts of each severity, for summaries and exit codes.

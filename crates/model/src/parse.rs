@@ -1,0 +1,698 @@
+//! The single pass over pulldown-cmark's events that builds a [`Document`].
+
+use mdbook_markdown::new_cmark_parser;
+use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
+
+use crate::entry::{self, EntryProblemKind, FieldKey};
+use crate::heading_id::{IdAllocator, id_from_content};
+use crate::html::{scan_attributes, text_content};
+use crate::span::{LineIndex, Span};
+use crate::{
+    Anchor, CodeBlock, Document, Entry, EntryProblem, Heading, Link, LinkKind, ParseOptions,
+    UnlinkedBracket, directive,
+};
+
+/// An open link or image.
+struct OpenLink {
+    index: usize,
+    last_child_end: Option<usize>,
+}
+
+/// An open heading or `dt`.
+struct OpenHeading {
+    level: u8,
+    explicit: Option<String>,
+    text: String,
+    start: usize,
+}
+
+/// What we remember of a list item while walking it.
+#[derive(Default)]
+struct ItemInfo {
+    span: Span,
+    /// Span of the first paragraph (inline content before any nested block).
+    first_para: Option<Span>,
+    first_para_closed: bool,
+    /// Plain-text pieces of the first paragraph with their source start.
+    pieces: Vec<(usize, String)>,
+    /// Links (indices) that start inside the first paragraph.
+    links: Vec<usize>,
+    /// Nested items (direct children of this item's nested lists).
+    children: Vec<usize>,
+    /// The group heading in force when the item started.
+    group: Option<String>,
+}
+
+/// One list being walked.
+struct OpenList {
+    ordered: bool,
+    items: Vec<usize>,
+    depth: usize,
+}
+
+pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
+    let lines = LineIndex::new(&source);
+    let md_opts = options.markdown_options();
+    let parser = new_cmark_parser(&source, &md_opts);
+    let defs: Vec<(String, Span, String)> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| (label.to_string(), Span::from(def.span.clone()), def.dest.to_string()))
+        .collect();
+
+    let mut links: Vec<Link> = Vec::new();
+    let mut headings = Vec::new();
+    let mut anchors = Vec::new();
+    let mut code_blocks = Vec::new();
+    let mut inline_code = Vec::new();
+    let mut open_links: Vec<OpenLink> = Vec::new();
+    let mut open_heading: Option<OpenHeading> = None;
+    let mut open_code: Option<(CodeBlock, bool)> = None;
+    let mut ids = IdAllocator::default();
+    let mut items: Vec<ItemInfo> = Vec::new();
+    let mut item_stack: Vec<usize> = Vec::new();
+    let mut lists: Vec<OpenList> = Vec::new();
+    let mut finished_top_lists: Vec<OpenList> = Vec::new();
+    let mut group: Option<(u8, String)> = None;
+    let mut text_runs: Vec<Span> = Vec::new();
+    let mut blockquote_depth = 0usize;
+    // The first top-level paragraph before any `##` heading: the page's intro.
+    let mut intro: Option<String> = None;
+    let mut in_intro = false;
+    let mut intro_done = false;
+
+    for (event, range) in parser.into_offset_iter() {
+        let span = Span::from(range.clone());
+        // Track the end of the last child of every open link (to find `](`).
+        if !matches!(event, Event::Start(Tag::Link { .. } | Tag::Image { .. })) {
+            for l in open_links.iter_mut() {
+                // The link's own End event spans the whole link: not a child.
+                if links[l.index].span != span {
+                    l.last_child_end = Some(l.last_child_end.map_or(span.end, |e| e.max(span.end)));
+                }
+            }
+        }
+        // First-paragraph bookkeeping for the innermost list item.
+        if let Some(&it) = item_stack.last() {
+            let item = &mut items[it];
+            if !item.first_para_closed {
+                match &event {
+                    Event::Start(Tag::List(_) | Tag::CodeBlock(_) | Tag::BlockQuote(_))
+                    | Event::End(TagEnd::Paragraph) => {
+                        if item.first_para.is_some() {
+                            item.first_para_closed = true;
+                        }
+                    }
+                    Event::Start(Tag::Paragraph | Tag::Item) | Event::End(TagEnd::Item) => {}
+                    _ => {
+                        let fp = item.first_para.get_or_insert(span);
+                        fp.start = fp.start.min(span.start);
+                        fp.end = fp.end.max(span.end);
+                    }
+                }
+            }
+        }
+
+        if in_intro {
+            match &event {
+                Event::Text(t) | Event::Code(t) => intro.get_or_insert_with(String::new).push_str(t),
+                Event::SoftBreak | Event::HardBreak => {
+                    intro.get_or_insert_with(String::new).push(' ')
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    in_intro = false;
+                    intro_done = true;
+                }
+                _ => {}
+            }
+        }
+        match event {
+            Event::Start(Tag::Paragraph)
+                if !intro_done && item_stack.is_empty() && blockquote_depth == 0 =>
+            {
+                in_intro = true;
+            }
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                if level as u8 >= 2 {
+                    intro_done = true;
+                }
+                open_heading = Some(OpenHeading {
+                    level: level as u8,
+                    explicit: id.map(|s| s.to_string()),
+                    text: String::new(),
+                    start: span.start,
+                });
+            }
+            Event::Start(Tag::DefinitionListTitle) => {
+                open_heading = Some(OpenHeading {
+                    level: 0,
+                    explicit: None,
+                    text: String::new(),
+                    start: span.start,
+                });
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::DefinitionListTitle) => {
+                if let Some(h) = open_heading.take() {
+                    let (id, explicit_id) = match h.explicit {
+                        Some(id) => (id, true),
+                        None => (ids.unique(&id_from_content(&h.text)), false),
+                    };
+                    if h.level >= 1 {
+                        group = Some((h.level, h.text.trim().to_string()));
+                    }
+                    headings.push(Heading {
+                        level: h.level,
+                        text: h.text.trim().to_string(),
+                        id,
+                        explicit_id,
+                        span: Span::new(h.start, span.end),
+                    });
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+            | Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let image = matches!(event_kind_is_image(&source, span), true);
+                let kind = match link_type {
+                    LinkType::Inline => LinkKind::Inline,
+                    LinkType::Reference | LinkType::ReferenceUnknown => LinkKind::Reference,
+                    LinkType::Collapsed | LinkType::CollapsedUnknown => LinkKind::Collapsed,
+                    LinkType::Shortcut | LinkType::ShortcutUnknown => LinkKind::Shortcut,
+                    LinkType::Autolink => LinkKind::Autolink,
+                    LinkType::Email => LinkKind::Email,
+                    LinkType::WikiLink { .. } => LinkKind::Inline,
+                };
+                let dest_span = match kind {
+                    LinkKind::Autolink | LinkKind::Email => {
+                        Some(Span::new(span.start + 1, span.end.saturating_sub(1)))
+                    }
+                    LinkKind::Reference | LinkKind::Collapsed | LinkKind::Shortcut => {
+                        let label = id.to_string();
+                        let key = if label.is_empty() { None } else { Some(label) };
+                        key.and_then(|k| find_def(&source, &defs, &k)).or_else(|| {
+                            // Collapsed/shortcut: the label is the text; match by dest.
+                            defs.iter()
+                                .find(|(_, _, d)| d == dest_url.as_ref())
+                                .and_then(|(_, s, _)| def_dest_span(&source, *s))
+                        })
+                    }
+                    _ => None,
+                };
+                if let Some(&it) = item_stack.last() {
+                    let item = &mut items[it];
+                    if !item.first_para_closed {
+                        item.links.push(links.len());
+                    }
+                }
+                links.push(Link {
+                    kind,
+                    image,
+                    dest: dest_url.to_string(),
+                    title: title.to_string(),
+                    text: String::new(),
+                    span,
+                    dest_span,
+                    in_heading: open_heading.is_some(),
+                });
+                open_links.push(OpenLink {
+                    index: links.len() - 1,
+                    last_child_end: None,
+                });
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some(open) = open_links.pop() {
+                    let link = &mut links[open.index];
+                    if link.kind == LinkKind::Inline {
+                        let from = open.last_child_end.unwrap_or(link.span.start + 1);
+                        link.dest_span = inline_dest_span(&source, from, link.span.end);
+                    }
+                    // The text of a nested image counts as text of the outer link.
+                    let text = link.text.clone();
+                    if let Some(outer) = open_links.last() {
+                        links[outer.index].text.push_str(&text);
+                    }
+                }
+            }
+            Event::Text(t) => {
+                push_text(&mut links, &open_links, &mut open_heading, &t);
+                text_runs_push(&mut text_runs, span);
+                if let Some((cb, _)) = open_code.as_mut() {
+                    if cb.content.is_empty() {
+                        cb.content_span = span;
+                    }
+                    cb.content.push_str(&t);
+                    cb.content_span.end = span.end;
+                }
+                push_piece(&mut items, &item_stack, span.start, &t);
+            }
+            Event::Code(t) => {
+                inline_code.push(span);
+                push_text(&mut links, &open_links, &mut open_heading, &t);
+                push_piece(&mut items, &item_stack, span.start, &t);
+            }
+            Event::InlineMath(t) | Event::DisplayMath(t) => {
+                push_text(&mut links, &open_links, &mut open_heading, &t);
+            }
+            Event::SoftBreak => {
+                push_text(&mut links, &open_links, &mut open_heading, "\n");
+                push_piece(&mut items, &item_stack, span.start, " ");
+            }
+            Event::HardBreak => push_piece(&mut items, &item_stack, span.start, " "),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                if let Some(head) = open_heading.as_mut() {
+                    if open_links.iter().all(|l| !links[l.index].image) {
+                        head.text.push_str(&text_content(&h));
+                    }
+                }
+                for attr in scan_attributes(&h) {
+                    // Event text may be a slice of the source or not (HTML blocks
+                    // arrive line by line); map by searching the source range.
+                    let base = span.start + source[span.start..span.end].find(h.as_ref()).unwrap_or(0);
+                    let value_span = Span::new(base + attr.value_span.start, base + attr.value_span.end);
+                    let tag_span = Span::new(base + attr.tag_span.start, base + attr.tag_span.end);
+                    match attr.name.as_str() {
+                        "id" | "name" if !attr.value.is_empty() => anchors.push(Anchor {
+                            id: attr.value.clone(),
+                            tag: attr.tag.clone(),
+                            span: value_span,
+                        }),
+                        "href" | "src" => links.push(Link {
+                            kind: if attr.name == "href" {
+                                LinkKind::HtmlHref
+                            } else {
+                                LinkKind::HtmlSrc
+                            },
+                            image: attr.tag == "img",
+                            dest: attr.value.clone(),
+                            title: String::new(),
+                            text: String::new(),
+                            span: tag_span,
+                            dest_span: Some(value_span),
+                            in_heading: open_heading.is_some(),
+                        }),
+                        _ => {}
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let (info, fenced) = match kind {
+                    CodeBlockKind::Fenced(info) => (info.to_string(), true),
+                    CodeBlockKind::Indented => (String::new(), false),
+                };
+                let lang = info
+                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                open_code = Some((
+                    CodeBlock {
+                        info,
+                        lang,
+                        content: String::new(),
+                        span,
+                        content_span: Span::new(span.end, span.end),
+                        fenced,
+                    },
+                    true,
+                ));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((mut cb, _)) = open_code.take() {
+                    if cb.content.is_empty() {
+                        // Empty block: point at the line after the opening fence.
+                        let after_fence = source[cb.span.start..cb.span.end]
+                            .find('\n')
+                            .map_or(cb.span.end, |i| cb.span.start + i + 1);
+                        cb.content_span = Span::new(after_fence, after_fence);
+                    }
+                    code_blocks.push(cb);
+                }
+            }
+            Event::Start(Tag::BlockQuote(_)) => blockquote_depth += 1,
+            Event::End(TagEnd::BlockQuote(_)) => blockquote_depth = blockquote_depth.saturating_sub(1),
+            Event::Start(Tag::List(first)) => {
+                lists.push(OpenList {
+                    ordered: first.is_some(),
+                    items: Vec::new(),
+                    depth: lists.len() + 1 + blockquote_depth,
+                });
+            }
+            Event::End(TagEnd::List(_)) => {
+                if let Some(list) = lists.pop() {
+                    if list.depth == 1 {
+                        finished_top_lists.push(list);
+                    }
+                }
+            }
+            Event::Start(Tag::Item) => {
+                let idx = items.len();
+                if let Some(&parent) = item_stack.last() {
+                    items[parent].children.push(idx);
+                }
+                items.push(ItemInfo {
+                    span,
+                    group: group
+                        .as_ref()
+                        .filter(|(level, _)| *level >= 3)
+                        .map(|(_, t)| t.clone()),
+                    ..ItemInfo::default()
+                });
+                if let Some(list) = lists.last_mut() {
+                    list.items.push(idx);
+                }
+                item_stack.push(idx);
+            }
+            Event::End(TagEnd::Item) => {
+                item_stack.pop();
+            }
+            _ => {}
+        }
+    }
+
+    let code_spans: Vec<Span> = code_blocks
+        .iter()
+        .map(|c: &CodeBlock| c.span)
+        .chain(inline_code.iter().copied())
+        .collect();
+    let directives = directive::scan(&source, &code_spans);
+    let (entries, entry_problems) = entries_of(&source, &links, &items, &finished_top_lists);
+    let unlinked_brackets = unlinked_brackets(&source, &text_runs, &links);
+
+    Document {
+        links,
+        headings,
+        anchors,
+        directives,
+        code_blocks,
+        inline_code,
+        entries,
+        entry_problems,
+        unlinked_brackets,
+        intro,
+        lines,
+        source,
+    }
+}
+
+/// pulldown-cmark reports images with the `Image` tag; we re-check the source
+/// so a link and an image at the same span are told apart.
+fn event_kind_is_image(source: &str, span: Span) -> bool {
+    source[span.start..].starts_with("![")
+}
+
+fn push_text(links: &mut [Link], open_links: &[OpenLink], heading: &mut Option<OpenHeading>, t: &str) {
+    if let Some(l) = open_links.last() {
+        links[l.index].text.push_str(t);
+    }
+    if let Some(h) = heading.as_mut() {
+        // Image alt text is an attribute in HTML, not a text node.
+        if open_links.iter().all(|l| !links[l.index].image) {
+            h.text.push_str(t);
+        }
+    }
+}
+
+fn push_piece(items: &mut [ItemInfo], stack: &[usize], start: usize, t: &str) {
+    if let Some(&it) = stack.last() {
+        let item = &mut items[it];
+        if !item.first_para_closed {
+            item.pieces.push((start, t.to_string()));
+        }
+    }
+}
+
+fn text_runs_push(runs: &mut Vec<Span>, span: Span) {
+    match runs.last_mut() {
+        Some(last) if last.end == span.start => last.end = span.end,
+        _ => runs.push(span),
+    }
+}
+
+fn find_def(source: &str, defs: &[(String, Span, String)], label: &str) -> Option<Span> {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let want = norm(label);
+    defs.iter()
+        .find(|(l, _, _)| norm(l) == want)
+        .and_then(|(_, s, _)| def_dest_span(source, *s))
+}
+
+/// The destination inside a reference definition `[label]: dest "title"`.
+fn def_dest_span(source: &str, def: Span) -> Option<Span> {
+    let text = source.get(def.start..def.end)?;
+    let colon = text.find("]:")? + 2;
+    let rest = &text[colon..];
+    let ws = rest.len() - rest.trim_start().len();
+    let start = colon + ws;
+    raw_dest(&text[start..]).map(|(s, e)| Span::new(def.start + start + s, def.start + start + e))
+}
+
+/// The destination inside `](dest "title")`, searched from `from` to `end`.
+fn inline_dest_span(source: &str, from: usize, end: usize) -> Option<Span> {
+    let text = source.get(from..end)?;
+    let open = text.find("](")? + 2;
+    let rest = &text[open..];
+    let ws = rest.len() - rest.trim_start().len();
+    let start = open + ws;
+    raw_dest(&text[start..]).map(|(s, e)| Span::new(from + start + s, from + start + e))
+}
+
+/// Start and end of a raw link destination at the start of `text`.
+fn raw_dest(text: &str) -> Option<(usize, usize)> {
+    if let Some(inner) = text.strip_prefix('<') {
+        let close = inner.find('>')?;
+        return Some((1, 1 + close));
+    }
+    let mut depth = 0i32;
+    let mut end = 0;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if escaped {
+            escaped = false;
+            end = i + c.len_utf8();
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '(' => depth += 1,
+            ')' if depth == 0 => break,
+            ')' => depth -= 1,
+            c if c.is_whitespace() => break,
+            _ => {}
+        }
+        end = i + c.len_utf8();
+    }
+    Some((0, end))
+}
+
+fn entries_of(
+    source: &str,
+    links: &[Link],
+    items: &[ItemInfo],
+    lists: &[OpenList],
+) -> (Vec<Entry>, Vec<EntryProblem>) {
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    for list in lists.iter().filter(|l| !l.ordered) {
+        let analyses: Vec<ItemShape> = list
+            .items
+            .iter()
+            .map(|&i| item_shape(source, links, &items[i]))
+            .collect();
+        if !analyses.iter().any(|a| matches!(a, ItemShape::Entry { .. })) {
+            continue;
+        }
+        for (&i, shape) in list.items.iter().zip(analyses) {
+            let item = &items[i];
+            let first_line = item.first_para.unwrap_or(item.span);
+            let text = first_line.text(source).lines().next().unwrap_or("").to_string();
+            let problem = |kind| EntryProblem {
+                kind,
+                span: first_line,
+                text: text.clone(),
+            };
+            match shape {
+                ItemShape::Entry {
+                    link,
+                    description,
+                    description_markdown,
+                } => {
+                    let l = &links[link];
+                    let mut e = Entry {
+                        name: l.text.trim().to_string(),
+                        url: l.dest.clone(),
+                        description,
+                        description_markdown,
+                        group: item.group.clone(),
+                        homepage: None,
+                        tags: Vec::new(),
+                        link,
+                        span: first_line,
+                        name_span: name_span(source, l.span),
+                        item_span: item.span,
+                    };
+                    for &c in &item.children {
+                        let child = &items[c];
+                        let cspan = child.first_para.unwrap_or(child.span);
+                        let ctext: String = child.pieces.iter().map(|(_, t)| t.as_str()).collect();
+                        if matches!(item_shape(source, links, child), ItemShape::Entry { .. }) {
+                            problems.push(EntryProblem {
+                                kind: EntryProblemKind::NestedEntry,
+                                span: cspan,
+                                text: cspan.text(source).to_string(),
+                            });
+                            continue;
+                        }
+                        match entry::split_field(ctext.trim()) {
+                            Some((key, value)) => match entry::field_key(key) {
+                                Some(FieldKey::Homepage) => e.homepage = Some(value.to_string()),
+                                Some(FieldKey::Tags) => {
+                                    e.tags = value
+                                        .split([',', '，', '、'])
+                                        .map(|t| t.trim().to_string())
+                                        .filter(|t| !t.is_empty())
+                                        .collect();
+                                }
+                                None => problems.push(EntryProblem {
+                                    kind: EntryProblemKind::UnknownField(key.to_string()),
+                                    span: cspan,
+                                    text: cspan.text(source).to_string(),
+                                }),
+                            },
+                            None => problems.push(EntryProblem {
+                                kind: EntryProblemKind::MalformedField,
+                                span: cspan,
+                                text: cspan.text(source).to_string(),
+                            }),
+                        }
+                    }
+                    entries.push(e);
+                }
+                ItemShape::EmptyLink => problems.push(problem(EntryProblemKind::EmptyLink)),
+                ItemShape::NoDescription => {
+                    problems.push(problem(EntryProblemKind::MissingDescription))
+                }
+                ItemShape::Bracketed => {
+                    problems.push(problem(EntryProblemKind::BracketedNameWithoutLink))
+                }
+                ItemShape::Other => problems.push(problem(EntryProblemKind::NotAnEntry)),
+            }
+        }
+    }
+    (entries, problems)
+}
+
+enum ItemShape {
+    Entry {
+        link: usize,
+        description: String,
+        description_markdown: String,
+    },
+    EmptyLink,
+    NoDescription,
+    Bracketed,
+    Other,
+}
+
+fn item_shape(source: &str, links: &[Link], item: &ItemInfo) -> ItemShape {
+    let Some(para) = item.first_para else {
+        return ItemShape::Other;
+    };
+    let first_link = item
+        .links
+        .first()
+        .map(|&i| (i, &links[i]))
+        .filter(|(_, l)| l.span.start == para.start && !l.image);
+    let Some((li, link)) = first_link else {
+        let t = para.text(source).trim_start();
+        if t.starts_with('[') && t.contains(']') {
+            return ItemShape::Bracketed;
+        }
+        return ItemShape::Other;
+    };
+    if link.dest.trim().is_empty() {
+        return ItemShape::EmptyLink;
+    }
+    if matches!(link.kind, LinkKind::Autolink | LinkKind::Email) {
+        return ItemShape::Other;
+    }
+    let rest_plain: String = item
+        .pieces
+        .iter()
+        .filter(|(start, _)| *start >= link.span.end)
+        .map(|(_, t)| t.as_str())
+        .collect();
+    let rest_md = source.get(link.span.end..para.end).unwrap_or("");
+    match (
+        entry::strip_separator(&rest_plain),
+        entry::strip_separator(rest_md),
+    ) {
+        (Some(d), Some(md)) if !d.is_empty() => ItemShape::Entry {
+            link: li,
+            description: d.split_whitespace().collect::<Vec<_>>().join(" "),
+            description_markdown: md.lines().map(str::trim).collect::<Vec<_>>().join(" "),
+        },
+        _ => ItemShape::NoDescription,
+    }
+}
+
+/// The span of the text between `[` and `](`/`]` of a link at `span`.
+fn name_span(source: &str, span: Span) -> Span {
+    let text = span.text(source);
+    let start = span.start + usize::from(text.starts_with('['));
+    let close = text.rfind("](").or_else(|| text.find(']')).unwrap_or(text.len());
+    Span::new(start, (span.start + close).max(start))
+}
+
+fn unlinked_brackets(source: &str, runs: &[Span], links: &[Link]) -> Vec<UnlinkedBracket> {
+    let mut out = Vec::new();
+    for run in runs {
+        let text = run.text(source);
+        let mut i = 0;
+        while let Some(open) = text[i..].find('[') {
+            let open = i + open;
+            let Some(close_rel) = text[open + 1..].find(|c| c == ']' || c == '[' || c == '\n') else {
+                break;
+            };
+            let close = open + 1 + close_rel;
+            if text.as_bytes()[close] != b']' {
+                i = close;
+                continue;
+            }
+            let inner = &text[open + 1..close];
+            let span = Span::new(run.start + open, run.start + close + 1);
+            let escaped = open > 0 && text.as_bytes()[open - 1] == b'\\';
+            let in_link = links.iter().any(|l| l.span.start <= span.start && span.end <= l.span.end);
+            let next = text[close + 1..].chars().next();
+            if !escaped && !in_link && !inner.trim().is_empty() && next != Some('(') {
+                out.push(UnlinkedBracket {
+                    text: inner.to_string(),
+                    span,
+                });
+            }
+            i = close + 1;
+        }
+    }
+    out
+}
+
+/// The first sentence of the intro paragraph (see [`Document::intro_sentence`]).
+pub(crate) fn intro_sentence(doc: &Document) -> Option<String> {
+    let plain = doc.intro.as_deref()?.trim();
+    let end = plain
+        .char_indices()
+        .find(|(i, c)| {
+            matches!(c, '。' | '！' | '？') || (*c == '.' && plain[i + 1..].starts_with(' '))
+        })
+        .map_or(plain.len(), |(i, c)| i + c.len_utf8());
+    let s = plain[..end].trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
