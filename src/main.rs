@@ -47,6 +47,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    init_logging();
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Lint(args) => cmd::lint::run(args),
@@ -61,6 +62,25 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// mdBook reports through `tracing`; show its warnings and progress on
+/// stderr like `mdbook build` does (`ARCHMANUAL_LOG=debug` for more).
+fn init_logging() {
+    use tracing_subscriber::filter::LevelFilter;
+    let level = match std::env::var("ARCHMANUAL_LOG").as_deref() {
+        Ok("debug") => LevelFilter::DEBUG,
+        Ok("trace") => LevelFilter::TRACE,
+        Ok("warn") => LevelFilter::WARN,
+        Ok("error") => LevelFilter::ERROR,
+        _ => LevelFilter::INFO,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .without_time()
+        .with_target(false)
+        .try_init();
 }
 
 #[cfg(test)]

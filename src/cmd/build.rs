@@ -1,6 +1,14 @@
-//! `archmanual build` (being implemented; see the issue tracker).
+//! `archmanual build`: mdBook in-process, with our preprocessors replacing the
+//! command preprocessors that `book.toml` declares under the same names (same
+//! order, no subprocesses, one process-wide diagnostics sink).
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use archmanual_diagnostics::{Diagnostic, DiagnosticSink, render_human};
+use mdbook_driver::MDBook;
 
 /// Arguments of `archmanual build`.
 #[derive(Debug, clap::Args)]
@@ -8,8 +16,62 @@ pub(crate) struct Args {
     /// The book's root directory (where book.toml is).
     #[arg(long, default_value = ".")]
     book: PathBuf,
+    /// Write the output here instead of `[build] build-dir`.
+    #[arg(long)]
+    dest_dir: Option<PathBuf>,
+}
+
+/// Loads the book at `root` with every in-process preprocessor registered
+/// under the names `book.toml` declares. Shared with tests and benchmarks.
+pub(crate) fn load(root: &Path, sink: &DiagnosticSink) -> anyhow::Result<MDBook> {
+    let mut md = MDBook::load(root)
+        .with_context(|| format!("cannot load the book at {}", root.display()))?;
+    let declared = |name: &str| {
+        md.config
+            .get::<serde_json::Value>(&format!("preprocessor.{name}"))
+            .ok()
+            .flatten()
+            .is_some()
+    };
+    let catalog = declared(mdbook_catalog::Catalog::NAME);
+    if catalog {
+        md.with_preprocessor(mdbook_catalog::Catalog::with_sink(sink.clone()));
+    }
+    Ok(md)
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`archmanual build` is not available yet (book: {})", args.book.display())
+    let sink = DiagnosticSink::default();
+    let mut md = load(&args.book, &sink)?;
+    if let Some(dest) = args.dest_dir {
+        md.config.build.build_dir = dest;
+    }
+    let result = md.build();
+    print_diagnostics(&md, &sink.drain());
+    result.context("the build failed")?;
+    eprintln!(
+        "built {} into {}",
+        md.config.book.title.as_deref().unwrap_or("the book"),
+        md.root.join(&md.config.build.build_dir).display()
+    );
+    Ok(0)
+}
+
+/// Renders warnings left by the preprocessors, with source excerpts.
+fn print_diagnostics(md: &MDBook, diagnostics: &[Diagnostic]) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let src = md.source_dir();
+    let sources: HashMap<PathBuf, String> = diagnostics
+        .iter()
+        .filter_map(|d| {
+            std::fs::read_to_string(src.join(&d.file))
+                .ok()
+                .map(|t| (d.file.clone(), t))
+        })
+        .collect();
+    let stderr = std::io::stderr();
+    let color = stderr.is_terminal();
+    let _ = render_human(diagnostics, &sources, color, &mut stderr.lock());
 }

@@ -242,3 +242,29 @@ impl Counts {
         c
     }
 }
+
+/// Where a library that has no terminal (a preprocessor running inside
+/// mdBook) leaves its warnings; the binary that owns stderr drains and prints
+/// them. Cloning shares the same list.
+#[derive(Debug, Clone, Default)]
+pub struct DiagnosticSink(std::sync::Arc<std::sync::Mutex<Vec<Diagnostic>>>);
+
+impl DiagnosticSink {
+    /// Adds a diagnostic.
+    pub fn push(&self, d: Diagnostic) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(d);
+    }
+
+    /// Adds many.
+    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(ds);
+    }
+
+    /// Takes everything collected so far.
+    pub fn drain(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}

@@ -1,1 +1,259 @@
-//! mdBook preprocessor: generated category index pages and the technology map.
+#![doc = include_str!("../README.md")]
+
+mod config;
+mod generate;
+mod paths;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use archmanual_diagnostics::{Diagnostic, DiagnosticSink, Severity, render_human};
+use archmanual_model::{BookModel, ChapterModel, ParseOptions};
+use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::errors::Result as MdResult;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+
+pub use config::{CatalogConfig, Order};
+pub use generate::{StarLookup, escape_text};
+
+/// Diagnostic codes of this preprocessor.
+pub mod codes {
+    /// A malformed entry (error).
+    pub const MALFORMED_ENTRY: &str = "CAT001";
+    /// A generated index page with nothing under it (warning).
+    pub const EMPTY_CATEGORY: &str = "CAT002";
+    /// `{{#catalog …}}` with an unknown argument (error).
+    pub const BAD_DIRECTIVE: &str = "CAT003";
+}
+
+/// What kind of page a chapter becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// A category index: the chapter's subcategories and every entry under it.
+    Index,
+    /// The technology map: every category and entry of the book.
+    Map,
+}
+
+/// The `catalog` preprocessor.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    sink: DiagnosticSink,
+    stars: Option<StarLookup>,
+}
+
+impl Catalog {
+    /// The name under `[preprocessor.NAME]`.
+    pub const NAME: &'static str = "catalog";
+
+    /// A catalog that leaves its warnings in `sink` (errors fail the run).
+    pub fn with_sink(sink: DiagnosticSink) -> Self {
+        Catalog { sink, stars: None }
+    }
+
+    /// Uses `stars` (repo URL → star count) when `order = "stars"`.
+    #[must_use]
+    pub fn with_stars(mut self, stars: StarLookup) -> Self {
+        self.stars = Some(stars);
+        self
+    }
+
+    /// The warnings left by the last runs.
+    pub fn sink(&self) -> &DiagnosticSink {
+        &self.sink
+    }
+}
+
+impl Preprocessor for Catalog {
+    fn name(&self) -> &str {
+        Self::NAME
+    }
+
+    fn run(&self, ctx: &PreprocessorContext, book: Book) -> MdResult<Book> {
+        let config: CatalogConfig = archmanual_preprocessor_kit::config(ctx, Self::NAME)?;
+        let src_dir = ctx.root.join(&ctx.config.book.src);
+        let stars = match (&config.order, &self.stars) {
+            (Order::Stars, None) => Some(StarLookup::from_snapshot_file(&src_dir.join(&config.snapshot))?),
+            _ => self.stars.clone(),
+        };
+        let options = ParseOptions::from_config(&ctx.config);
+        let (book, diagnostics) = process(book, &options, &config, stars.as_ref(), &src_dir)?;
+        let (errors, warnings): (Vec<_>, Vec<_>) =
+            diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
+        self.sink.extend(warnings);
+        if !errors.is_empty() {
+            let mut out = Vec::new();
+            let sources: HashMap<PathBuf, String> = errors
+                .iter()
+                .filter_map(|d| {
+                    std::fs::read_to_string(src_dir.join(&d.file))
+                        .ok()
+                        .map(|t| (d.file.clone(), t))
+                })
+                .collect();
+            render_human(&errors, &sources, false, &mut out)?;
+            anyhow_bail(format!(
+                "the catalog found {} malformed entr{} — fix them and build again:\n{}",
+                errors.len(),
+                if errors.len() == 1 { "y" } else { "ies" },
+                String::from_utf8_lossy(&out)
+            ))?;
+        }
+        Ok(book)
+    }
+}
+
+fn anyhow_bail(msg: String) -> MdResult<()> {
+    Err(mdbook_preprocessor::errors::Error::msg(msg))
+}
+
+/// Generates every index page and the map into `book`; returns the book and
+/// the diagnostics (malformed entries are errors, empty categories warnings).
+pub fn process(
+    mut book: Book,
+    options: &ParseOptions,
+    config: &CatalogConfig,
+    stars: Option<&StarLookup>,
+    src_dir: &Path,
+) -> std::result::Result<(Book, Vec<Diagnostic>), CatalogError> {
+    let model = BookModel::from_book(&book, options);
+    let mut diagnostics = entry_diagnostics(&model);
+    let kinds = page_kinds(&model, &mut diagnostics);
+
+    // Virtual paths for generated drafts, children first so nested drafts
+    // know their own paths.
+    let taken: HashSet<PathBuf> = model.chapters.iter().filter_map(|c| c.path.clone()).collect();
+    let mut paths: Vec<Option<PathBuf>> = model.chapters.iter().map(|c| c.path.clone()).collect();
+    let mut used = taken.clone();
+    for (i, kind) in kinds.iter().enumerate().rev() {
+        if kind.is_some() && paths[i].is_none() {
+            let p = paths::virtual_path(&model, i, &used, src_dir);
+            used.insert(p.clone());
+            paths[i] = Some(p);
+        }
+    }
+
+    let generator = generate::Generator {
+        model: &model,
+        paths: &paths,
+        config,
+        stars,
+    };
+    let mut pages: Vec<Option<String>> = vec![None; model.chapters.len()];
+    for (i, kind) in kinds.iter().enumerate() {
+        let Some(kind) = kind else { continue };
+        let page = match kind {
+            PageKind::Index => generator.index_page(i),
+            PageKind::Map => generator.map_page(i),
+        };
+        if page.entry_count == 0 && page.subcategories == 0 {
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::EMPTY_CATEGORY,
+                    Severity::Warning,
+                    chapter_file(&model.chapters[i]),
+                    format!("category `{}` has no entries and no subcategories", model.chapters[i].name),
+                )
+                .with_help("add entries to its pages, or remove the empty chapter from SUMMARY.md"),
+            );
+        }
+        pages[i] = Some(page.markdown);
+    }
+
+    // Write back in the same depth-first order the model was built in.
+    let mut index = 0usize;
+    for item in &mut book.items {
+        write_back(item, &mut index, &paths, &mut pages);
+    }
+    Ok((book, diagnostics))
+}
+
+fn write_back(item: &mut BookItem, index: &mut usize, paths: &[Option<PathBuf>], pages: &mut [Option<String>]) {
+    let BookItem::Chapter(ch) = item else { return };
+    let i = *index;
+    *index += 1;
+    if let Some(content) = pages[i].take() {
+        ch.content = content;
+        if ch.path.is_none() {
+            ch.path = paths[i].clone();
+        }
+    }
+    for sub in &mut ch.sub_items {
+        write_back(sub, index, paths, pages);
+    }
+}
+
+/// Errors that stop the catalog.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// The star snapshot could not be read.
+    #[error("cannot read the GitHub snapshot {path}: {message}; run `archmanual refresh` or set `order = \"source\"` in [preprocessor.catalog]")]
+    Snapshot {
+        /// The snapshot's path.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+fn chapter_file(ch: &ChapterModel) -> PathBuf {
+    ch.file()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("SUMMARY.md"))
+}
+
+/// Malformed entries of every chapter, as errors.
+pub fn entry_diagnostics(model: &BookModel) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for ch in &model.chapters {
+        for p in &ch.doc.entry_problems {
+            let (message, help) = p.message();
+            out.push(
+                Diagnostic::new(codes::MALFORMED_ENTRY, Severity::Error, chapter_file(ch), message)
+                    .at(ch.doc.location(p.span))
+                    .with_help(help),
+            );
+        }
+    }
+    out
+}
+
+/// Which chapters become generated pages.
+fn page_kinds(model: &BookModel, diagnostics: &mut Vec<Diagnostic>) -> Vec<Option<PageKind>> {
+    model
+        .chapters
+        .iter()
+        .map(|ch| {
+            if ch.is_draft() {
+                return (!ch.children.is_empty()).then_some(PageKind::Index);
+            }
+            let catalog: Vec<_> = ch.doc.directives.iter().filter(|d| d.name == "catalog" && !d.in_code).collect();
+            let d = catalog.first()?;
+            let kind = match d.args.as_str() {
+                "" => PageKind::Index,
+                "map" => PageKind::Map,
+                other => {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            codes::BAD_DIRECTIVE,
+                            Severity::Error,
+                            chapter_file(ch),
+                            format!("unknown catalog page kind `{other}`"),
+                        )
+                        .at(ch.doc.location(d.span))
+                        .with_help("write `{{#catalog}}` for a category index or `{{#catalog map}}` for the technology map"),
+                    );
+                    return None;
+                }
+            };
+            // Only a page whose body is the directive (after an optional title) is generated.
+            let body = ch.doc.source.replace(d.span.text(&ch.doc.source), "");
+            let rest: Vec<&str> = body
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("# "))
+                .collect();
+            rest.is_empty().then_some(kind)
+        })
+        .collect()
+}

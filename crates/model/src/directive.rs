@@ -26,7 +26,10 @@ pub struct Directive {
 impl Directive {
     /// True for the directives that include another file.
     pub fn includes_file(&self) -> bool {
-        matches!(self.name.as_str(), "include" | "rustdoc_include" | "playground")
+        matches!(
+            self.name.as_str(),
+            "include" | "rustdoc_include" | "playground" | "playpen"
+        )
     }
 }
 

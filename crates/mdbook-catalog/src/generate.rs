@@ -1,0 +1,392 @@
+//! Generated pages, built as Markdown events and serialised with
+//! `pulldown-cmark-to-cmark`, so names containing `[`, `*` or `|` come out
+//! escaped instead of breaking the page.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use archmanual_model::{BookModel, Entry};
+use mdbook_markdown::pulldown_cmark::{
+    Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Tag, TagEnd,
+};
+
+use crate::config::{CatalogConfig, Order};
+use crate::paths::relative_link;
+
+/// Star counts by lower-cased `owner/repo`.
+#[derive(Debug, Clone, Default)]
+pub struct StarLookup(HashMap<String, u64>);
+
+impl StarLookup {
+    /// A lookup from `(owner/repo, stars)` pairs.
+    pub fn new(pairs: impl IntoIterator<Item = (String, u64)>) -> Self {
+        StarLookup(pairs.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect())
+    }
+
+    /// Reads star counts from the committed snapshot (`book/github-repos.json`):
+    /// an object whose `repos` maps `owner/repo` to an object with `stars`.
+    pub fn from_snapshot_file(path: &Path) -> Result<Self, crate::CatalogError> {
+        let err = |message: String| crate::CatalogError::Snapshot {
+            path: path.to_path_buf(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+        let repos = value
+            .get("repos")
+            .and_then(|r| r.as_object())
+            .ok_or_else(|| err("expected an object with a `repos` map".into()))?;
+        Ok(StarLookup::new(repos.iter().filter_map(|(k, v)| {
+            v.get("stars").and_then(serde_json::Value::as_u64).map(|s| (k.clone(), s))
+        })))
+    }
+
+    /// Stars of the repository an entry links to, if known.
+    pub fn stars_of(&self, url: &str) -> Option<u64> {
+        repo_key(url).and_then(|k| self.0.get(&k).copied())
+    }
+}
+
+/// `owner/repo` (lower-cased) of a github.com repository URL.
+fn repo_key(url: &str) -> Option<String> {
+    let rest = url
+        .trim()
+        .strip_prefix("https://")
+        .or_else(|| url.trim().strip_prefix("http://"))?;
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    let path = rest.strip_prefix("github.com/")?;
+    let mut parts = path.split(['/', '#', '?']).filter(|s| !s.is_empty());
+    let owner = parts.next()?;
+    let repo = parts.next()?.trim_end_matches(".git");
+    Some(format!("{owner}/{repo}").to_lowercase())
+}
+
+/// Escapes `text` for use inside generated Markdown (as pulldown-cmark-to-cmark does).
+pub fn escape_text(text: &str) -> String {
+    render(&[Event::Text(CowStr::from(text.to_string()))])
+}
+
+/// A generated page.
+pub(crate) struct Page {
+    pub(crate) markdown: String,
+    pub(crate) entry_count: usize,
+    pub(crate) subcategories: usize,
+}
+
+pub(crate) struct Generator<'a> {
+    pub(crate) model: &'a BookModel,
+    pub(crate) paths: &'a [Option<PathBuf>],
+    pub(crate) config: &'a CatalogConfig,
+    pub(crate) stars: Option<&'a StarLookup>,
+}
+
+type Events = Vec<Event<'static>>;
+
+impl Generator<'_> {
+    fn path(&self, i: usize) -> Option<&Path> {
+        self.paths[i].as_deref()
+    }
+
+    /// Entries of chapter `i` and all its descendants.
+    fn subtree_entry_count(&self, i: usize) -> usize {
+        std::iter::once(i)
+            .chain(self.model.descendants(i))
+            .map(|c| self.model.chapters[c].doc.entries.len())
+            .sum()
+    }
+
+    /// A category index: title, subcategory table, entries grouped by the page that defines them.
+    pub(crate) fn index_page(&self, i: usize) -> Page {
+        let ch = &self.model.chapters[i];
+        let here = self.path(i).map(Path::to_path_buf).unwrap_or_default();
+        let mut ev: Events = Vec::new();
+        heading(&mut ev, HeadingLevel::H1, |ev| text(ev, &ch.name));
+        let total = self.subtree_entry_count(i);
+        paragraph(&mut ev, |ev| {
+            text(
+                ev,
+                &format!(
+                    "本页由目录自动生成：{} 个子分类，共 {} 个条目。",
+                    ch.children.len(),
+                    total
+                ),
+            )
+        });
+
+        if !ch.children.is_empty() {
+            heading(&mut ev, HeadingLevel::H2, |ev| text(ev, "子分类"));
+            let mut rows = Vec::new();
+            for &c in &ch.children {
+                let child = &self.model.chapters[c];
+                let intro = if self.config.intro {
+                    child.doc.intro_sentence().unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                rows.push((c, child.name.clone(), intro, self.subtree_entry_count(c)));
+            }
+            table(&mut ev, &["分类", "简介", "条目数"], rows.len(), |ev, r| {
+                let (c, name, intro, count) = &rows[r];
+                cell(ev, |ev| self.chapter_link(ev, &here, *c, name));
+                cell(ev, |ev| text(ev, intro));
+                cell(ev, |ev| text(ev, &count.to_string()));
+            });
+        }
+
+        for c in self.model.descendants(i) {
+            let child = &self.model.chapters[c];
+            if child.doc.entries.is_empty() {
+                continue;
+            }
+            heading(&mut ev, HeadingLevel::H2, |ev| {
+                self.chapter_link(ev, &here, c, &self.breadcrumb(i, c))
+            });
+            self.entry_groups(&mut ev, &child.doc.entries, HeadingLevel::H3);
+        }
+        Page {
+            markdown: render(&ev),
+            entry_count: total,
+            subcategories: ch.children.len(),
+        }
+    }
+
+    /// The technology map: every category with entries, nested as in SUMMARY.
+    pub(crate) fn map_page(&self, i: usize) -> Page {
+        let ch = &self.model.chapters[i];
+        let here = self.path(i).map(Path::to_path_buf).unwrap_or_default();
+        let mut ev: Events = Vec::new();
+        let title = ch.doc.title().map_or_else(|| ch.name.clone(), str::to_string);
+        heading(&mut ev, HeadingLevel::H1, |ev| text(ev, &title));
+        let categories = self
+            .model
+            .chapters
+            .iter()
+            .filter(|c| !c.doc.entries.is_empty())
+            .count();
+        let entries: usize = self.model.chapters.iter().map(|c| c.doc.entries.len()).sum();
+        paragraph(&mut ev, |ev| {
+            text(
+                ev,
+                &format!("全书技术一览，由目录自动生成：{categories} 个分类，{entries} 个条目。点击分类名查看选型建议。"),
+            )
+        });
+        for root in self.model.roots() {
+            if root == i || self.subtree_entry_count(root) == 0 {
+                continue;
+            }
+            let r = &self.model.chapters[root];
+            heading(&mut ev, HeadingLevel::H2, |ev| self.chapter_link(ev, &here, root, &r.name));
+            if !r.doc.entries.is_empty() {
+                self.map_entries(&mut ev, &r.doc.entries);
+            }
+            let kids: Vec<usize> = r.children.iter().copied().filter(|&c| self.subtree_entry_count(c) > 0).collect();
+            if !kids.is_empty() {
+                ev.push(Event::Start(Tag::List(None)));
+                for c in kids {
+                    self.map_item(&mut ev, &here, c);
+                }
+                ev.push(Event::End(TagEnd::List(false)));
+            }
+        }
+        Page {
+            markdown: render(&ev),
+            entry_count: entries,
+            subcategories: categories,
+        }
+    }
+
+    fn map_item(&self, ev: &mut Events, here: &Path, c: usize) {
+        let ch = &self.model.chapters[c];
+        ev.push(Event::Start(Tag::Item));
+        self.chapter_link(ev, here, c, &ch.name);
+        text(ev, &format!("（{}）", self.subtree_entry_count(c)));
+        let kids: Vec<usize> = ch.children.iter().copied().filter(|&k| self.subtree_entry_count(k) > 0).collect();
+        if !ch.doc.entries.is_empty() || !kids.is_empty() {
+            ev.push(Event::Start(Tag::List(None)));
+            let mut groups: Vec<(Option<String>, Vec<&Entry>)> = Vec::new();
+            for e in self.ordered(&ch.doc.entries) {
+                match groups.last_mut() {
+                    Some((g, list)) if *g == e.group => list.push(e),
+                    _ => groups.push((e.group.clone(), vec![e])),
+                }
+            }
+            for (group, entries) in groups {
+                match group {
+                    Some(g) => {
+                        ev.push(Event::Start(Tag::Item));
+                        text(ev, &g);
+                        ev.push(Event::Start(Tag::List(None)));
+                        for e in entries {
+                            self.entry_item(ev, e, self.config.map_descriptions);
+                        }
+                        ev.push(Event::End(TagEnd::List(false)));
+                        ev.push(Event::End(TagEnd::Item));
+                    }
+                    None => {
+                        for e in entries {
+                            self.entry_item(ev, e, self.config.map_descriptions);
+                        }
+                    }
+                }
+            }
+            for k in kids {
+                self.map_item(ev, here, k);
+            }
+            ev.push(Event::End(TagEnd::List(false)));
+        }
+        ev.push(Event::End(TagEnd::Item));
+    }
+
+    fn map_entries(&self, ev: &mut Events, entries: &[Entry]) {
+        ev.push(Event::Start(Tag::List(None)));
+        for e in self.ordered(entries) {
+            self.entry_item(ev, e, self.config.map_descriptions);
+        }
+        ev.push(Event::End(TagEnd::List(false)));
+    }
+
+    /// Entries under `###` group headings (ungrouped ones first, as written).
+    fn entry_groups(&self, ev: &mut Events, entries: &[Entry], level: HeadingLevel) {
+        let mut groups: Vec<(Option<String>, Vec<&Entry>)> = Vec::new();
+        for e in entries {
+            match groups.iter_mut().find(|(g, _)| *g == e.group) {
+                Some((_, list)) => list.push(e),
+                None => groups.push((e.group.clone(), vec![e])),
+            }
+        }
+        for (group, list) in groups {
+            if let Some(g) = group {
+                heading(ev, level, |ev| text(ev, &g));
+            }
+            ev.push(Event::Start(Tag::List(None)));
+            let owned: Vec<Entry> = list.into_iter().cloned().collect();
+            for e in self.ordered(&owned) {
+                self.entry_item(ev, e, true);
+            }
+            ev.push(Event::End(TagEnd::List(false)));
+        }
+    }
+
+    /// Entries in the configured order.
+    fn ordered<'e>(&self, entries: &'e [Entry]) -> Vec<&'e Entry> {
+        let mut v: Vec<&Entry> = entries.iter().collect();
+        match self.config.order {
+            Order::Source => {}
+            Order::Name => v.sort_by_key(|e| e.name.to_lowercase()),
+            Order::Stars => {
+                let stars = |e: &Entry| self.stars.and_then(|s| s.stars_of(&e.url));
+                // Stable: unknown counts keep their order after known ones.
+                v.sort_by_key(|e| std::cmp::Reverse(stars(e)));
+            }
+        }
+        v
+    }
+
+    fn entry_item(&self, ev: &mut Events, e: &Entry, description: bool) {
+        ev.push(Event::Start(Tag::Item));
+        link(ev, &e.url, |ev| text(ev, &e.name));
+        if description && !e.description.is_empty() {
+            text(ev, &format!(" - {}", e.description));
+        }
+        ev.push(Event::End(TagEnd::Item));
+    }
+
+    fn chapter_link(&self, ev: &mut Events, here: &Path, c: usize, label: &str) {
+        match self.path(c) {
+            Some(p) => link(ev, &relative_link(here, p), |ev| text(ev, label)),
+            None => text(ev, label),
+        }
+    }
+
+    /// `子分类 / 页面` names from `top` (exclusive) down to `c`.
+    fn breadcrumb(&self, top: usize, c: usize) -> String {
+        let mut names = vec![self.model.chapters[c].name.clone()];
+        let mut p = self.model.chapters[c].parent;
+        while let Some(i) = p {
+            if i == top {
+                break;
+            }
+            names.push(self.model.chapters[i].name.clone());
+            p = self.model.chapters[i].parent;
+        }
+        names.reverse();
+        names.join(" / ")
+    }
+}
+
+fn text(ev: &mut Events, t: &str) {
+    ev.push(Event::Text(CowStr::from(t.to_string())));
+}
+
+fn heading(ev: &mut Events, level: HeadingLevel, inner: impl FnOnce(&mut Events)) {
+    ev.push(Event::Start(Tag::Heading {
+        level,
+        id: None,
+        classes: Vec::new(),
+        attrs: Vec::new(),
+    }));
+    inner(ev);
+    ev.push(Event::End(TagEnd::Heading(level)));
+}
+
+fn paragraph(ev: &mut Events, inner: impl FnOnce(&mut Events)) {
+    ev.push(Event::Start(Tag::Paragraph));
+    inner(ev);
+    ev.push(Event::End(TagEnd::Paragraph));
+}
+
+fn link(ev: &mut Events, dest: &str, inner: impl FnOnce(&mut Events)) {
+    ev.push(Event::Start(Tag::Link {
+        link_type: LinkType::Inline,
+        dest_url: CowStr::from(dest.to_string()),
+        title: CowStr::from(""),
+        id: CowStr::from(""),
+    }));
+    inner(ev);
+    ev.push(Event::End(TagEnd::Link));
+}
+
+fn table(ev: &mut Events, header: &[&str], rows: usize, mut row: impl FnMut(&mut Events, usize)) {
+    ev.push(Event::Start(Tag::Table(vec![Alignment::None; header.len()])));
+    ev.push(Event::Start(Tag::TableHead));
+    for h in header {
+        cell(ev, |ev| text(ev, h));
+    }
+    ev.push(Event::End(TagEnd::TableHead));
+    for r in 0..rows {
+        ev.push(Event::Start(Tag::TableRow));
+        row(ev, r);
+        ev.push(Event::End(TagEnd::TableRow));
+    }
+    ev.push(Event::End(TagEnd::Table));
+}
+
+fn cell(ev: &mut Events, inner: impl FnOnce(&mut Events)) {
+    ev.push(Event::Start(Tag::TableCell));
+    inner(ev);
+    ev.push(Event::End(TagEnd::TableCell));
+}
+
+/// The parser options the serialiser must assume: the ones mdBook parses with.
+fn parser_options() -> Options {
+    let mut o = Options::empty();
+    o.insert(Options::ENABLE_TABLES);
+    o.insert(Options::ENABLE_FOOTNOTES);
+    o.insert(Options::ENABLE_STRIKETHROUGH);
+    o.insert(Options::ENABLE_TASKLISTS);
+    o.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    o.insert(Options::ENABLE_SMART_PUNCTUATION);
+    o.insert(Options::ENABLE_DEFINITION_LIST);
+    o.insert(Options::ENABLE_GFM);
+    o
+}
+
+fn render(ev: &[Event<'_>]) -> String {
+    let mut out = String::new();
+    // Serialising a well-formed event list into a String cannot fail.
+    if pulldown_cmark_to_cmark::cmark(ev.iter(), &mut out, parser_options()).is_err() {
+        out.clear();
+    }
+    out.push('\n');
+    out
+}
