@@ -1,1 +1,38 @@
-//! GitHub repository lookups: batched GraphQL, REST fallback, retries, cache, snapshot.
+#![doc = include_str!("../README.md")]
+
+mod cache;
+mod client;
+mod graphql;
+mod lookups;
+mod rest;
+mod url;
+
+pub use archmanual_github_snapshot as snapshot;
+pub use archmanual_github_snapshot::RepoMeta;
+pub use client::{
+    Client, Config, DEFAULT_API_URL, DEFAULT_GRAPHQL_URL, MAX_BATCH, Stats, Token, USER_AGENT,
+};
+pub use lookups::{Lookups, OwnerStatus, RepoStatus, SnapshotChanges, update_snapshot};
+pub use url::{GithubLink, RepoKey, Targets, classify};
+
+use std::path::PathBuf;
+
+/// Errors of the client itself. Network trouble is not an error: it ends up
+/// as [`RepoStatus::Unknown`] with a reason. No error ever contains the token.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The HTTP client could not be built.
+    #[error("could not build the HTTP client: {0}")]
+    Http(String),
+    /// The cache file could not be written.
+    #[error("{path}: could not write the GitHub lookup cache: {message}")]
+    Cache {
+        /// The cache file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// The async runtime for [`Client::lookup_blocking`] could not start.
+    #[error("could not start the async runtime: {0}")]
+    Runtime(String),
+}

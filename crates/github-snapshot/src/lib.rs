@@ -275,7 +275,9 @@ impl Snapshot {
 
     /// Stars of `owner/name`, if the snapshot has found it.
     pub fn stars(&self, key: &str) -> Option<u64> {
-        self.repo(key).and_then(SnapshotEntry::meta).map(|m| m.stars)
+        self.repo(key)
+            .and_then(SnapshotEntry::meta)
+            .map(|m| m.stars)
     }
 }
 
@@ -460,7 +462,10 @@ mod tests {
         assert!(err.contains(":3:"), "{err}");
         std::fs::write(&path, "{\"version\": 9, \"repos\": {}}").unwrap();
         let err = Snapshot::load(&path).unwrap_err();
-        assert!(matches!(err, SnapshotError::UnsupportedVersion { found: 9, .. }));
+        assert!(matches!(
+            err,
+            SnapshotError::UnsupportedVersion { found: 9, .. }
+        ));
     }
 
     #[test]

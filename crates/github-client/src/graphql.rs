@@ -1,0 +1,392 @@
+//! GraphQL batches: ≤100 aliased lookups per request, values as variables.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+use tokio::sync::Semaphore;
+
+use archmanual_github_snapshot::RepoMeta;
+
+use crate::client::{Client, Item, ItemResult, Progress, Verdict, bump, clip};
+use crate::lookups::{OwnerStatus, RepoStatus};
+
+const REPO_FRAGMENT: &str = "fragment R on Repository { databaseId nameWithOwner url \
+stargazerCount isArchived isDisabled isFork pushedAt description licenseInfo { spdxId } \
+primaryLanguage { name } latestRelease { tagName } }";
+
+/// The query text (structure only: aliases and variable names from
+/// indices) and the variables (the owner/name values).
+pub(crate) fn build_query(items: &[Item]) -> (String, Map<String, Value>) {
+    let mut decls = Vec::with_capacity(items.len());
+    let mut body = String::new();
+    let mut vars = Map::new();
+    let mut any_repo = false;
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Item::Repo(key) => {
+                any_repo = true;
+                decls.push(format!("$ro{i}: String!, $rn{i}: String!"));
+                body.push_str(&format!(
+                    "  r{i}: repository(owner: $ro{i}, name: $rn{i}) {{ ...R }}\n"
+                ));
+                vars.insert(format!("ro{i}"), Value::from(key.owner()));
+                vars.insert(format!("rn{i}"), Value::from(key.name()));
+            }
+            Item::Owner(login) => {
+                decls.push(format!("$ul{i}: String!"));
+                body.push_str(&format!(
+                    "  u{i}: repositoryOwner(login: $ul{i}) {{ login url }}\n"
+                ));
+                vars.insert(format!("ul{i}"), Value::from(login.as_str()));
+            }
+        }
+    }
+    let mut query = format!("query Lookup({}) {{\n{body}}}\n", decls.join(", "));
+    if any_repo {
+        query.push_str(REPO_FRAGMENT);
+        query.push('\n');
+    }
+    (query, vars)
+}
+
+pub(crate) async fn run(
+    client: &Client,
+    items: Vec<Item>,
+    progress: Progress,
+) -> Vec<(Item, ItemResult)> {
+    let size = client.config().batch_size.clamp(1, crate::MAX_BATCH);
+    let semaphore = Arc::new(Semaphore::new(client.config().concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for chunk in items.chunks(size) {
+        let client = client.clone();
+        let chunk = chunk.to_vec();
+        let semaphore = Arc::clone(&semaphore);
+        let progress = Arc::clone(&progress);
+        tasks.spawn(async move {
+            let _permit = semaphore.acquire_owned().await;
+            run_batch(&client, chunk, &progress).await
+        });
+    }
+    let mut out = Vec::with_capacity(items.len());
+    while let Some(joined) = tasks.join_next().await {
+        // A panicking task loses its items; they are reported below.
+        if let Ok(results) = joined {
+            out.extend(results);
+        }
+    }
+    // Anything lost to a panicked task is unknown, never missing.
+    if out.len() < items.len() {
+        let seen: std::collections::BTreeSet<String> =
+            out.iter().map(|(i, _)| item_id(i)).collect();
+        for item in items {
+            if !seen.contains(&item_id(&item)) {
+                let reason = "internal error while looking this up".to_owned();
+                out.push((item.clone(), unknown(&item, &reason)));
+            }
+        }
+    }
+    out
+}
+
+fn item_id(item: &Item) -> String {
+    match item {
+        Item::Repo(k) => format!("r:{}", k.key()),
+        Item::Owner(l) => format!("o:{l}"),
+    }
+}
+
+fn unknown(item: &Item, reason: &str) -> ItemResult {
+    match item {
+        Item::Repo(_) => ItemResult::Repo(
+            RepoStatus::Unknown {
+                reason: reason.to_owned(),
+            },
+            None,
+        ),
+        Item::Owner(_) => ItemResult::Owner(OwnerStatus::Unknown {
+            reason: reason.to_owned(),
+        }),
+    }
+}
+
+enum Attempt {
+    Done(Vec<(Item, ItemResult)>),
+    Split(String),
+    Failed(Verdict, bool),
+}
+
+/// One batch with retries; a 502/504 splits it into halves.
+async fn run_batch(
+    client: &Client,
+    items: Vec<Item>,
+    progress: &Progress,
+) -> Vec<(Item, ItemResult)> {
+    let mut queue = vec![items];
+    let mut out = Vec::new();
+    while let Some(mut batch) = queue.pop() {
+        let mut attempt: u32 = 0;
+        loop {
+            let (verdict, rate_limit) = match attempt_batch(client, &batch, attempt).await {
+                Attempt::Done(results) => {
+                    progress(results.len(), 0);
+                    out.extend(results);
+                    break;
+                }
+                Attempt::Split(_) if batch.len() > 1 => {
+                    bump(&client.inner.counters.splits);
+                    let second = batch.split_off(batch.len() / 2);
+                    queue.push(second);
+                    queue.push(batch);
+                    break;
+                }
+                Attempt::Split(why) => (Verdict::Retry(client.backoff(attempt), why), false),
+                Attempt::Failed(verdict, rate_limit) => (verdict, rate_limit),
+            };
+            match verdict {
+                Verdict::Retry(wait, why) if attempt < client.config().max_retries => {
+                    client.pause(wait, rate_limit).await;
+                    attempt += 1;
+                    let _ = why;
+                }
+                Verdict::Retry(_, why) => {
+                    let reason = format!(
+                        "GitHub GraphQL failed after {} retries: {why}",
+                        client.config().max_retries
+                    );
+                    progress(batch.len(), 0);
+                    out.extend(batch.iter().map(|i| (i.clone(), unknown(i, &reason))));
+                    break;
+                }
+                Verdict::GiveUp(reason) => {
+                    progress(batch.len(), 0);
+                    out.extend(batch.iter().map(|i| (i.clone(), unknown(i, &reason))));
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+async fn attempt_batch(client: &Client, batch: &[Item], attempt: u32) -> Attempt {
+    let cfg = client.config();
+    let Some(token) = cfg.token.as_ref() else {
+        return Attempt::Failed(Verdict::GiveUp("GraphQL needs a token".into()), false);
+    };
+    let (query, variables) = build_query(batch);
+    let request = client
+        .inner
+        .http
+        .post(&cfg.graphql_url)
+        .bearer_auth(token.secret())
+        .json(&json!({ "query": query, "variables": variables }));
+    let response = match client.send(request, true).await {
+        Ok(r) => r,
+        Err(e) => {
+            let what = if e.is_timeout() {
+                "timed out".to_owned()
+            } else {
+                format!("network error: {}", e.without_url())
+            };
+            return Attempt::Failed(Verdict::Retry(client.backoff(attempt), what), false);
+        }
+    };
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = match response.text().await {
+        Ok(t) => t,
+        Err(e) => {
+            let what = format!("reading the answer failed: {}", e.without_url());
+            return Attempt::Failed(Verdict::Retry(client.backoff(attempt), what), false);
+        }
+    };
+    let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let message = body
+        .get("message")
+        .and_then(Value::as_str)
+        .map(clip)
+        .unwrap_or_default();
+    match status {
+        200 => {}
+        502 | 504 => return Attempt::Split(format!("HTTP {status}")),
+        500..=599 => {
+            return Attempt::Failed(
+                Verdict::Retry(client.backoff(attempt), format!("HTTP {status}")),
+                false,
+            );
+        }
+        401 => {
+            return Attempt::Failed(
+                Verdict::GiveUp(
+                    "GitHub rejected the token (HTTP 401): check GITHUB_TOKEN or GH_TOKEN".into(),
+                ),
+                false,
+            );
+        }
+        403 | 429 => {
+            let secondary = status == 429 || message.to_ascii_lowercase().contains("secondary");
+            return match client.rate_limit_verdict(&headers, secondary, attempt) {
+                Some(v) => Attempt::Failed(v, true),
+                None => Attempt::Failed(
+                    Verdict::GiveUp(format!("GitHub GraphQL: HTTP {status} {message}")),
+                    false,
+                ),
+            };
+        }
+        _ => {
+            return Attempt::Failed(
+                Verdict::GiveUp(format!("GitHub GraphQL: HTTP {status} {message}")),
+                false,
+            );
+        }
+    }
+    let errors: Vec<&Value> = body
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let data = body.get("data").filter(|d| d.is_object());
+    // Errors without a path concern the whole request.
+    let global: Vec<&&Value> = errors
+        .iter()
+        .filter(|e| {
+            e.get("path")
+                .and_then(Value::as_array)
+                .is_none_or(Vec::is_empty)
+        })
+        .collect();
+    if global
+        .iter()
+        .any(|e| e.get("type").and_then(Value::as_str) == Some("RATE_LIMITED"))
+    {
+        let v = client
+            .rate_limit_verdict(&headers, true, attempt)
+            .unwrap_or_else(|| Verdict::Retry(client.backoff(attempt), "RATE_LIMITED".into()));
+        return Attempt::Failed(v, true);
+    }
+    if data.is_none() {
+        let what = global
+            .first()
+            .and_then(|e| e.get("message"))
+            .and_then(Value::as_str)
+            .map(clip)
+            .unwrap_or_else(|| "answer without data".to_owned());
+        return Attempt::Failed(Verdict::GiveUp(format!("GitHub GraphQL: {what}")), false);
+    }
+    let fetched_at = client.now_rfc3339();
+    let results = batch
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let alias = match item {
+                Item::Repo(_) => format!("r{i}"),
+                Item::Owner(_) => format!("u{i}"),
+            };
+            let value = data.and_then(|d| d.get(&alias)).filter(|v| !v.is_null());
+            let alias_errors: Vec<&Value> = errors
+                .iter()
+                .copied()
+                .filter(|e| {
+                    e.get("path")
+                        .and_then(Value::as_array)
+                        .and_then(|p| p.first())
+                        .and_then(Value::as_str)
+                        == Some(alias.as_str())
+                })
+                .collect();
+            let not_found = alias_errors
+                .iter()
+                .any(|e| e.get("type").and_then(Value::as_str) == Some("NOT_FOUND"));
+            let error_reason = || {
+                alias_errors
+                    .first()
+                    .map(|e| {
+                        format!(
+                            "GitHub GraphQL: {} {}",
+                            e.get("type").and_then(Value::as_str).unwrap_or("error"),
+                            clip(e.get("message").and_then(Value::as_str).unwrap_or(""))
+                        )
+                    })
+                    .unwrap_or_else(|| format!("GitHub GraphQL returned nothing for {alias}"))
+            };
+            let result = match (item, value) {
+                (Item::Repo(key), Some(v)) => match repo_meta(v, &fetched_at) {
+                    Some(meta) => ItemResult::Repo(RepoStatus::from_meta(key.key(), meta), None),
+                    None => unknown(item, "GitHub GraphQL: malformed repository data"),
+                },
+                (Item::Owner(_), Some(v)) => {
+                    match (
+                        v.get("login").and_then(Value::as_str),
+                        v.get("url").and_then(Value::as_str),
+                    ) {
+                        (Some(login), Some(url)) => ItemResult::Owner(OwnerStatus::Found {
+                            login: login.to_owned(),
+                            url: url.to_owned(),
+                        }),
+                        _ => unknown(item, "GitHub GraphQL: malformed owner data"),
+                    }
+                }
+                (Item::Repo(_), None) if not_found => ItemResult::Repo(RepoStatus::Missing, None),
+                (Item::Owner(_), None) if not_found => ItemResult::Owner(OwnerStatus::Missing),
+                (_, None) => unknown(item, &error_reason()),
+            };
+            (item.clone(), result)
+        })
+        .collect();
+    Attempt::Done(results)
+}
+
+fn repo_meta(v: &Value, fetched_at: &str) -> Option<RepoMeta> {
+    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let b = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let nested = |k: &str, f: &str| {
+        v.get(k)
+            .and_then(|o| o.get(f))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let name_with_owner = s("nameWithOwner")?;
+    Some(RepoMeta {
+        url: s("url").unwrap_or_else(|| format!("https://github.com/{name_with_owner}")),
+        name_with_owner,
+        stars: v.get("stargazerCount").and_then(Value::as_u64)?,
+        archived: b("isArchived"),
+        disabled: b("isDisabled"),
+        fork: b("isFork"),
+        description: s("description").filter(|d| !d.is_empty()),
+        license: nested("licenseInfo", "spdxId"),
+        language: nested("primaryLanguage", "name"),
+        pushed_at: s("pushedAt"),
+        latest_release: nested("latestRelease", "tagName"),
+        database_id: v.get("databaseId").and_then(Value::as_u64),
+        fetched_at: fetched_at.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::url::RepoKey;
+
+    #[test]
+    fn values_travel_as_variables_not_query_text() {
+        let items = vec![
+            Item::Repo(RepoKey::parse("apache/kafka").unwrap()),
+            Item::Owner("etcd-io".into()),
+        ];
+        let (query, vars) = build_query(&items);
+        assert!(
+            !query.contains("kafka") && !query.contains("etcd-io"),
+            "{query}"
+        );
+        assert!(query.contains("r0: repository(owner: $ro0, name: $rn0)"));
+        assert!(query.contains("u1: repositoryOwner(login: $ul1)"));
+        assert!(query.contains("fragment R on Repository"));
+        assert_eq!(vars["ro0"], "apache");
+        assert_eq!(vars["rn0"], "kafka");
+        assert_eq!(vars["ul1"], "etcd-io");
+        // No repository, no (unused, hence invalid) fragment.
+        let (query, _) = build_query(&[Item::Owner("x".into())]);
+        assert!(!query.contains("fragment"));
+    }
+}

@@ -1,0 +1,315 @@
+//! REST without a token: one request per repository, serial (GitHub's
+//! advice), conditional requests from the cache, 301 = renamed.
+
+use std::collections::BTreeMap;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use archmanual_github_snapshot::{RepoMeta, SnapshotEntry};
+
+use crate::cache::CachedRepo;
+use crate::client::{Client, Item, ItemResult, Progress, Verdict, bump, clip};
+use crate::lookups::{OwnerStatus, RepoStatus};
+
+pub(crate) async fn run(
+    client: &Client,
+    items: Vec<Item>,
+    stale: &BTreeMap<String, CachedRepo>,
+    progress: Progress,
+) -> Vec<(Item, ItemResult)> {
+    let mut out = Vec::with_capacity(items.len());
+    // Set once the hourly budget is gone for longer than we may wait.
+    let mut stopped: Option<String> = None;
+    for item in items {
+        let result = match &stopped {
+            Some(reason) => unknown(&item, reason),
+            None => {
+                let (result, stop) = lookup_one(client, &item, stale).await;
+                stopped = stop;
+                result
+            }
+        };
+        progress(1, 0);
+        out.push((item, result));
+    }
+    out
+}
+
+fn unknown(item: &Item, reason: &str) -> ItemResult {
+    match item {
+        Item::Repo(_) => ItemResult::Repo(
+            RepoStatus::Unknown {
+                reason: reason.to_owned(),
+            },
+            None,
+        ),
+        Item::Owner(_) => ItemResult::Owner(OwnerStatus::Unknown {
+            reason: reason.to_owned(),
+        }),
+    }
+}
+
+#[allow(clippy::large_enum_variant, reason = "short-lived, moved once")]
+enum Outcome {
+    Done(ItemResult),
+    Failed(Verdict, bool),
+}
+
+/// One item with retries. The second value, when set, stops all further
+/// requests (rate limit used up beyond `max_wait`).
+async fn lookup_one(
+    client: &Client,
+    item: &Item,
+    stale: &BTreeMap<String, CachedRepo>,
+) -> (ItemResult, Option<String>) {
+    let mut attempt = 0;
+    loop {
+        let outcome = attempt_one(client, item, stale, attempt).await;
+        match outcome {
+            Outcome::Done(result) => return (result, None),
+            Outcome::Failed(Verdict::Retry(wait, _), rate_limit)
+                if attempt < client.config().max_retries =>
+            {
+                client.pause(wait, rate_limit).await;
+                attempt += 1;
+            }
+            Outcome::Failed(Verdict::Retry(_, why), _) => {
+                let reason = format!(
+                    "GitHub REST failed after {} retries: {why}",
+                    client.config().max_retries
+                );
+                return (unknown(item, &reason), None);
+            }
+            Outcome::Failed(Verdict::GiveUp(reason), rate_limit) => {
+                let stop = rate_limit.then(|| reason.clone());
+                return (unknown(item, &reason), stop);
+            }
+        }
+    }
+}
+
+async fn get(
+    client: &Client,
+    url: &str,
+    etag: Option<&str>,
+) -> Result<(StatusCode, HeaderMap, Value), String> {
+    let cfg = client.config();
+    let mut request = client
+        .inner
+        .http
+        .get(url)
+        .header("accept", "application/vnd.github+json")
+        .header("x-github-api-version", "2022-11-28");
+    if let Some(token) = &cfg.token {
+        request = request.bearer_auth(token.secret());
+    }
+    if let Some(etag) = etag {
+        request = request.header("if-none-match", etag);
+    }
+    let response = client.send(request, false).await.map_err(|e| {
+        if e.is_timeout() {
+            "timed out".to_owned()
+        } else {
+            format!("network error: {}", e.without_url())
+        }
+    })?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response
+        .text()
+        .await
+        .map_err(|e| format!("reading the answer failed: {}", e.without_url()))?;
+    Ok((
+        status,
+        headers,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+    ))
+}
+
+async fn attempt_one(
+    client: &Client,
+    item: &Item,
+    stale: &BTreeMap<String, CachedRepo>,
+    attempt: u32,
+) -> Outcome {
+    let api = client.config().api_url.trim_end_matches('/');
+    let (url, cached) = match item {
+        Item::Repo(key) => (
+            format!("{api}/repos/{}/{}", key.owner(), key.name()),
+            stale.get(key.key()),
+        ),
+        Item::Owner(login) => (format!("{api}/users/{login}"), None),
+    };
+    let etag = cached.and_then(|c| c.etag.as_deref());
+    let (status, headers, body) = match get(client, &url, etag).await {
+        Ok(r) => r,
+        Err(why) => return Outcome::Failed(Verdict::Retry(client.backoff(attempt), why), false),
+    };
+    if let Some(outcome) = failure(client, status, &headers, &body, attempt) {
+        return outcome;
+    }
+    let fetched_at = client.now_rfc3339();
+    let etag = headers
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let result = match (item, status.as_u16()) {
+        (Item::Repo(key), 200) => match rest_meta(&body, &fetched_at) {
+            Some(meta) => ItemResult::Repo(RepoStatus::from_meta(key.key(), meta), etag),
+            None => unknown(item, "GitHub REST: malformed repository data"),
+        },
+        (Item::Repo(key), 304) => {
+            bump(&client.inner.counters.not_modified);
+            match cached.map(|c| (&c.entry, c.etag.clone())) {
+                Some((SnapshotEntry::Found(meta), etag)) => {
+                    let mut meta = meta.clone();
+                    meta.fetched_at = fetched_at;
+                    ItemResult::Repo(RepoStatus::from_meta(key.key(), meta), etag)
+                }
+                _ => unknown(item, "GitHub REST: 304 without a cached answer"),
+            }
+        }
+        (Item::Repo(key), 301 | 302 | 307 | 308) => {
+            return follow_rename(client, item, key.key(), &headers, attempt).await;
+        }
+        (Item::Repo(_), 404 | 410) => ItemResult::Repo(RepoStatus::Missing, None),
+        (Item::Repo(_), 451) => {
+            let reason = body
+                .pointer("/block/reason")
+                .or_else(|| body.get("message"))
+                .and_then(Value::as_str)
+                .map(clip)
+                .unwrap_or_else(|| "blocked".to_owned());
+            ItemResult::Repo(RepoStatus::Blocked { reason }, None)
+        }
+        (Item::Owner(_), 200) => match (
+            body.get("login").and_then(Value::as_str),
+            body.get("html_url").and_then(Value::as_str),
+        ) {
+            (Some(login), Some(url)) => ItemResult::Owner(OwnerStatus::Found {
+                login: login.to_owned(),
+                url: url.to_owned(),
+            }),
+            _ => unknown(item, "GitHub REST: malformed user data"),
+        },
+        (Item::Owner(_), 404) => ItemResult::Owner(OwnerStatus::Missing),
+        (_, code) => unknown(item, &format!("GitHub REST: unexpected HTTP {code}")),
+    };
+    Outcome::Done(result)
+}
+
+/// Rate limits and server errors; `None` if the answer is to be read.
+fn failure(
+    client: &Client,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &Value,
+    attempt: u32,
+) -> Option<Outcome> {
+    let code = status.as_u16();
+    let message = body
+        .get("message")
+        .and_then(Value::as_str)
+        .map(clip)
+        .unwrap_or_default();
+    match code {
+        403 | 429 => {
+            let secondary = code == 429 || message.to_ascii_lowercase().contains("secondary");
+            let exhausted = headers
+                .get("x-ratelimit-remaining")
+                .and_then(|v| v.to_str().ok())
+                == Some("0");
+            if !secondary && !exhausted && headers.get("retry-after").is_none() {
+                // A plain 403 (e.g. forbidden) is an answer, not a limit.
+                return Some(Outcome::Failed(
+                    Verdict::GiveUp(format!("GitHub REST: HTTP {code} {message}")),
+                    false,
+                ));
+            }
+            client
+                .rate_limit_verdict(headers, secondary, attempt)
+                .map(|v| Outcome::Failed(v, true))
+        }
+        500..=599 => Some(Outcome::Failed(
+            Verdict::Retry(client.backoff(attempt), format!("HTTP {code}")),
+            false,
+        )),
+        _ => None,
+    }
+}
+
+async fn follow_rename(
+    client: &Client,
+    item: &Item,
+    requested: &str,
+    headers: &HeaderMap,
+    attempt: u32,
+) -> Outcome {
+    let Some(location) = headers.get("location").and_then(|v| v.to_str().ok()) else {
+        return Outcome::Done(unknown(item, "GitHub REST: redirect without a location"));
+    };
+    let api = client.config().api_url.trim_end_matches('/');
+    let target = if location.starts_with("http://") || location.starts_with("https://") {
+        location.to_owned()
+    } else {
+        // A relative location; keep the API base (which may have a path).
+        let origin_end = api
+            .find("://")
+            .and_then(|i| api[i + 3..].find('/').map(|j| i + 3 + j))
+            .unwrap_or(api.len());
+        format!("{}{}", &api[..origin_end], location)
+    };
+    // Only follow within the configured API, so the client never talks to
+    // a host it was not pointed at.
+    if !target.starts_with(api) {
+        return Outcome::Done(unknown(
+            item,
+            "GitHub REST: redirect outside the configured API",
+        ));
+    }
+    let (status, headers, body) = match get(client, &target, None).await {
+        Ok(r) => r,
+        Err(why) => return Outcome::Failed(Verdict::Retry(client.backoff(attempt), why), false),
+    };
+    if let Some(outcome) = failure(client, status, &headers, &body, attempt) {
+        return outcome;
+    }
+    let fetched_at = client.now_rfc3339();
+    Outcome::Done(match status.as_u16() {
+        200 => match rest_meta(&body, &fetched_at) {
+            Some(meta) => ItemResult::Repo(RepoStatus::from_meta(requested, meta), None),
+            None => unknown(item, "GitHub REST: malformed repository data"),
+        },
+        404 | 410 => ItemResult::Repo(RepoStatus::Missing, None),
+        code => unknown(
+            item,
+            &format!("GitHub REST: unexpected HTTP {code} after redirect"),
+        ),
+    })
+}
+
+fn rest_meta(v: &Value, fetched_at: &str) -> Option<RepoMeta> {
+    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let b = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let name_with_owner = s("full_name")?;
+    Some(RepoMeta {
+        url: s("html_url").unwrap_or_else(|| format!("https://github.com/{name_with_owner}")),
+        name_with_owner,
+        stars: v.get("stargazers_count").and_then(Value::as_u64)?,
+        archived: b("archived"),
+        disabled: b("disabled"),
+        fork: b("fork"),
+        description: s("description").filter(|d| !d.is_empty()),
+        license: v
+            .pointer("/license/spdx_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        language: s("language"),
+        pushed_at: s("pushed_at"),
+        latest_release: None,
+        database_id: v.get("id").and_then(Value::as_u64),
+        fetched_at: fetched_at.to_owned(),
+    })
+}
