@@ -1,0 +1,347 @@
+//! One run: classify every link, check GitHub links through the client and
+//! web links over HTTP at the same time, fold the results into the history.
+
+use std::collections::{BTreeSet, HashSet};
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use archmanual_github::{Client, GithubLink, Targets};
+use reqwest::Url;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use tokio::task::JoinSet;
+
+use crate::github::{self, GithubOutcome};
+use crate::{
+    CollectedLink, Error, LinkKind, LinkReport, LinkrotConfig, Report, State, Status, Summary,
+    WebChecker, WebOutcome,
+};
+
+/// Settings of one run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Consecutive broken runs before a link counts as rotted.
+    pub rot_after: u32,
+    /// The run's time (recorded in the state and the report).
+    pub now: OffsetDateTime,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            rot_after: 3,
+            now: OffsetDateTime::now_utc(),
+        }
+    }
+}
+
+/// A link finished checking.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// Links finished so far.
+    pub done: usize,
+    /// Links in this run.
+    pub total: usize,
+    /// The link that finished.
+    pub url: &'a str,
+    /// Its status.
+    pub status: Status,
+}
+
+/// How one link is checked.
+enum Plan {
+    Skip(LinkKind, String),
+    Github(GithubLink),
+    Web,
+}
+
+struct Verdict {
+    kind: LinkKind,
+    status: Status,
+    canonical: Option<String>,
+    detail: Option<String>,
+    repo: Option<String>,
+    stars: Option<u64>,
+    dns_failure: bool,
+}
+
+enum Done {
+    Web(usize, WebOutcome),
+    Github(archmanual_github::Lookups),
+}
+
+/// Checks `links`, records the run in `state` and returns the report.
+/// `progress` is called once per finished link. The GitHub client's cache
+/// is not saved here (call [`Client::save_cache`]).
+pub async fn check(
+    links: &[CollectedLink],
+    config: &LinkrotConfig,
+    web: Arc<WebChecker>,
+    github: &Client,
+    state: &mut State,
+    options: &Options,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Report {
+    let total = links.len();
+    let plans: Vec<Plan> = links.iter().map(|l| plan(&l.url, config)).collect();
+    let mut verdicts: Vec<Option<Verdict>> = (0..total).map(|_| None).collect();
+    let mut done = 0usize;
+
+    let mut tasks: JoinSet<Done> = JoinSet::new();
+    let github_urls: Vec<&str> = links
+        .iter()
+        .zip(&plans)
+        .filter(|(_, p)| matches!(p, Plan::Github(_)))
+        .map(|(l, _)| l.url.as_str())
+        .collect();
+    let targets = Targets::from_urls(github_urls.iter().copied());
+    if !targets.repos.is_empty() || !targets.owners.is_empty() {
+        let client = github.clone();
+        tasks.spawn(async move {
+            Done::Github(client.lookup_all(&targets.repos, &targets.owners).await)
+        });
+    }
+    for (i, (link, plan)) in links.iter().zip(&plans).enumerate() {
+        match plan {
+            Plan::Web => {
+                let web = Arc::clone(&web);
+                let url = link.url.clone();
+                tasks.spawn(async move { Done::Web(i, web.check(&url).await) });
+            }
+            Plan::Skip(kind, why) => {
+                verdicts[i] = Some(Verdict {
+                    kind: *kind,
+                    status: Status::Skipped,
+                    canonical: None,
+                    detail: Some(why.clone()),
+                    repo: None,
+                    stars: None,
+                    dns_failure: false,
+                });
+                done += 1;
+                progress(Progress {
+                    done,
+                    total,
+                    url: &link.url,
+                    status: Status::Skipped,
+                });
+            }
+            Plan::Github(_) => {}
+        }
+    }
+    // Links whose GitHub classification gives nothing to look up (gists,
+    // site sections) are decided without the API.
+    let no_lookup = Default::default();
+    for (i, plan) in plans.iter().enumerate() {
+        if let Plan::Github(gl @ GithubLink::Other { repo: None, .. }) = plan {
+            verdicts[i] = Some(from_github(
+                gl,
+                github::outcome(&links[i].url, gl, &no_lookup),
+            ));
+            done += 1;
+            progress(Progress {
+                done,
+                total,
+                url: &links[i].url,
+                status: Status::Skipped,
+            });
+        }
+    }
+
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(Done::Web(i, outcome)) => {
+                let status = outcome.status;
+                verdicts[i] = Some(Verdict {
+                    kind: LinkKind::Web,
+                    status,
+                    canonical: outcome.canonical,
+                    detail: outcome.detail,
+                    repo: None,
+                    stars: None,
+                    dns_failure: outcome.dns_failure,
+                });
+                done += 1;
+                progress(Progress {
+                    done,
+                    total,
+                    url: &links[i].url,
+                    status,
+                });
+            }
+            Ok(Done::Github(lookups)) => {
+                for (i, plan) in plans.iter().enumerate() {
+                    let Plan::Github(gl) = plan else { continue };
+                    if verdicts[i].is_some() {
+                        continue;
+                    }
+                    let verdict = from_github(gl, github::outcome(&links[i].url, gl, &lookups));
+                    let status = verdict.status;
+                    verdicts[i] = Some(verdict);
+                    done += 1;
+                    progress(Progress {
+                        done,
+                        total,
+                        url: &links[i].url,
+                        status,
+                    });
+                }
+            }
+            // A panicked task leaves its links undecided: reported below as unreachable.
+            Err(_) => {}
+        }
+    }
+
+    downgrade_if_resolver_is_down(&mut verdicts, links);
+
+    let now = timestamp(options.now);
+    let mut reports: Vec<LinkReport> = Vec::with_capacity(total);
+    for (link, verdict) in links.iter().zip(verdicts) {
+        let v = verdict.unwrap_or(Verdict {
+            kind: LinkKind::Web,
+            status: Status::Unreachable,
+            canonical: None,
+            detail: Some("the check did not finish (internal error)".into()),
+            repo: None,
+            stars: None,
+            dns_failure: false,
+        });
+        let (rotted, failing_since) = state.record(&link.url, v.status, &now, options.rot_after);
+        reports.push(LinkReport {
+            url: link.url.clone(),
+            kind: v.kind,
+            status: v.status,
+            rotted,
+            failing_since,
+            occurrences: link.occurrences.clone(),
+            repo: v.repo,
+            stars: v.stars,
+            canonical: v.canonical,
+            detail: v.detail,
+        });
+    }
+    let current: BTreeSet<&str> = links.iter().map(|l| l.url.as_str()).collect();
+    state.finish_run(&current, &now);
+    reports.sort_by(|a, b| a.url.cmp(&b.url));
+    Report {
+        version: 1,
+        generated_at: now,
+        summary: Summary::of(&reports),
+        links: reports,
+    }
+}
+
+/// [`check`] on a runtime of its own, for callers without one.
+pub fn check_blocking(
+    links: &[CollectedLink],
+    config: &LinkrotConfig,
+    web: Arc<WebChecker>,
+    github: &Client,
+    state: &mut State,
+    options: &Options,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Report, Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Runtime(e.to_string()))?;
+    Ok(runtime.block_on(check(links, config, web, github, state, options, progress)))
+}
+
+fn timestamp(now: OffsetDateTime) -> String {
+    now.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
+
+fn from_github(link: &GithubLink, o: GithubOutcome) -> Verdict {
+    Verdict {
+        kind: github::kind_of(link),
+        status: o.status,
+        canonical: o.canonical,
+        detail: o.detail,
+        repo: o.repo,
+        stars: o.stars,
+        dns_failure: false,
+    }
+}
+
+fn plan(url: &str, config: &LinkrotConfig) -> Plan {
+    let parsed = Url::parse(url.trim()).ok();
+    let host = parsed
+        .as_ref()
+        .and_then(Url::host_str)
+        .map(str::to_ascii_lowercase);
+    let gh = archmanual_github::classify(url);
+    let kind = gh.as_ref().map_or(LinkKind::Web, github::kind_of);
+    if let Some(why) = config.excluded(url, host.as_deref()) {
+        return Plan::Skip(kind, why);
+    }
+    let Some(parsed) = parsed else {
+        return Plan::Skip(kind, "not a valid URL; fix the link".into());
+    };
+    if is_local(&parsed) {
+        return Plan::Skip(
+            kind,
+            "local or private address: not checkable from CI".into(),
+        );
+    }
+    match gh {
+        Some(link) => Plan::Github(link),
+        None => Plan::Web,
+    }
+}
+
+fn is_local(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return true;
+    };
+    let host = host.to_ascii_lowercase();
+    match host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
+        Ok(IpAddr::V4(ip)) => {
+            ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified()
+        }
+        Ok(IpAddr::V6(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Err(_) => host == "localhost" || host.ends_with(".localhost") || host.ends_with(".local"),
+    }
+}
+
+/// When every web host that was tried failed DNS, the resolver is down, not
+/// the links: report them as unreachable instead of broken.
+fn downgrade_if_resolver_is_down(verdicts: &mut [Option<Verdict>], links: &[CollectedLink]) {
+    let mut failed_hosts: HashSet<String> = HashSet::new();
+    let mut resolved_hosts: HashSet<String> = HashSet::new();
+    for (v, link) in verdicts.iter().zip(links) {
+        let Some(v) = v else { continue };
+        if v.kind != LinkKind::Web || v.status == Status::Skipped {
+            continue;
+        }
+        let host = Url::parse(&link.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            .unwrap_or_default();
+        if v.dns_failure {
+            failed_hosts.insert(host);
+        } else {
+            resolved_hosts.insert(host);
+        }
+    }
+    if resolved_hosts.is_empty() && failed_hosts.len() >= 3 {
+        for v in verdicts.iter_mut().flatten() {
+            if v.dns_failure {
+                v.status = Status::Unreachable;
+                v.detail = Some(format!(
+                    "{} (every host failed DNS: the resolver seems down, not counted as rot)",
+                    v.detail.as_deref().unwrap_or("DNS lookup failed")
+                ));
+            }
+        }
+    }
+}
