@@ -1,1 +1,376 @@
-//! mdBook preprocessor: Mermaid-compatible sequence and protocol diagrams as inline SVG.
+#![doc = include_str!("../README.md")]
+
+pub mod ast;
+mod error;
+mod parse;
+mod render;
+pub mod safety;
+pub mod text;
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use archmanual_diagnostics::{Diagnostic, Severity};
+use archmanual_model::{CodeBlock, Document, ParseOptions, Span as MdSpan};
+use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+
+pub use ast::{Diagram, Dialect};
+pub use error::{DiagramError, Level, Limits};
+pub use parse::parse;
+pub use render::{RenderOptions, render};
+
+/// A rendered diagram and the warnings found while checking it.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// One line of SVG markup.
+    pub svg: String,
+    /// Protocol warnings (the diagram still rendered).
+    pub warnings: Vec<DiagramError>,
+}
+
+/// Parses, checks and renders one diagram source.
+pub fn render_source(
+    src: &str,
+    dialect: Dialect,
+    seed: &str,
+) -> Result<Rendered, Vec<DiagramError>> {
+    let (d, warnings) = parse(src, dialect, &Limits::default())?;
+    let svg = render(
+        &d,
+        &RenderOptions {
+            seed: seed.to_string(),
+        },
+    );
+    Ok(Rendered { svg, warnings })
+}
+
+/// Which fences this crate renders: ```` ```protocol ```` / ```` ```msc ```` always, and
+/// ```` ```mermaid ```` only when its diagram is a `sequenceDiagram` (other Mermaid diagram
+/// types are left alone).
+pub fn fence_dialect(lang: &str, content: &str) -> Option<Dialect> {
+    match lang {
+        "protocol" | "msc" => Some(Dialect::Protocol),
+        "mermaid" if is_sequence_diagram(content) => Some(Dialect::Mermaid),
+        _ => None,
+    }
+}
+
+/// True when the first statement (after front matter, directives and comments) is
+/// `sequenceDiagram`.
+pub fn is_sequence_diagram(src: &str) -> bool {
+    let mut in_front = false;
+    let mut first = true;
+    for line in src.lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if first && t == "---" {
+            in_front = true;
+            first = false;
+            continue;
+        }
+        first = false;
+        if in_front {
+            in_front = t != "---";
+            continue;
+        }
+        if t.starts_with("%%") {
+            continue;
+        }
+        let w: String = t.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        return w.eq_ignore_ascii_case("sequencediagram");
+    }
+    false
+}
+
+/// What to do with a diagram that has errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnError {
+    /// Fail the build when `CI` is set, else show an inline error block.
+    #[default]
+    Auto,
+    /// Fail the build.
+    Fail,
+    /// Replace the diagram with an error block in the page and go on.
+    Inline,
+}
+
+impl OnError {
+    /// Resolves `auto` against the environment (`CI` set and not `false`/`0`).
+    pub fn resolve(self) -> OnError {
+        match self {
+            OnError::Auto => match std::env::var("CI") {
+                Ok(v) if !v.is_empty() && v != "false" && v != "0" => OnError::Fail,
+                _ => OnError::Inline,
+            },
+            other => other,
+        }
+    }
+}
+
+/// `[preprocessor.protocol]` settings (besides mdBook's own `command`, `renderers`, …).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// `on-error = "auto" | "fail" | "inline"`.
+    #[serde(default)]
+    pub on_error: OnError,
+    /// `mermaid-extensions = true` also allows protocol extensions in ```` ```mermaid ```` fences.
+    #[serde(default)]
+    pub mermaid_extensions: bool,
+}
+
+/// A chapter after its diagrams were rendered.
+#[derive(Debug, Clone)]
+pub struct ChapterOutput {
+    /// The new Markdown.
+    pub content: String,
+    /// Errors and warnings, located in the chapter file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct Found<'a> {
+    block: &'a CodeBlock,
+    dialect: Dialect,
+    index: usize,
+}
+
+fn diagram_blocks<'a>(doc: &'a Document, cfg: &Config) -> Vec<Found<'a>> {
+    doc.code_blocks
+        .iter()
+        .filter(|b| b.fenced)
+        .filter_map(|b| fence_dialect(&b.lang, &b.content).map(|d| (b, d)))
+        .enumerate()
+        .map(|(index, (block, dialect))| Found {
+            block,
+            dialect: if cfg.mermaid_extensions {
+                Dialect::Protocol
+            } else {
+                dialect
+            },
+            index,
+        })
+        .collect()
+}
+
+/// Maps a byte offset in a code block's content to a byte offset in the chapter. Content of
+/// fences inside lists or block quotes is not contiguous in the chapter, so map by line and
+/// re-add the container prefix.
+fn map_offset(doc: &Document, b: &CodeBlock, off: usize) -> usize {
+    let src = &doc.source;
+    if src.get(b.content_span.start..b.content_span.end) == Some(b.content.as_str()) {
+        return b.content_span.start + off.min(b.content.len());
+    }
+    let off = off.min(b.content.len());
+    let line_k = b.content[..off].matches('\n').count();
+    let cline_start = b.content[..off].rfind('\n').map_or(0, |i| i + 1);
+    let cline_end = b.content[cline_start..]
+        .find('\n')
+        .map_or(b.content.len(), |i| cline_start + i);
+    let cline = &b.content[cline_start..cline_end];
+    let (first_line, _) = doc.line_col(b.content_span.start);
+    let lines = doc.lines();
+    let Some(ls) = lines.line_start(first_line + line_k) else {
+        return b.content_span.start;
+    };
+    let le = src[ls..].find('\n').map_or(src.len(), |i| ls + i);
+    let chapter_line = &src[ls..le];
+    let prefix = if chapter_line.ends_with(cline) {
+        chapter_line.len() - cline.len()
+    } else {
+        0
+    };
+    (ls + prefix + (off - cline_start)).min(le)
+}
+
+fn to_diagnostic(file: &Path, doc: &Document, b: &CodeBlock, e: &DiagramError) -> Diagnostic {
+    let start = map_offset(doc, b, e.span.start);
+    let end = map_offset(doc, b, e.span.end.max(e.span.start)).max(start);
+    let sev = match e.level {
+        Level::Error => Severity::Error,
+        Level::Warning => Severity::Warning,
+    };
+    let mut d = Diagnostic::new(e.code, sev, file, e.message.clone())
+        .at(doc.location(MdSpan::new(start, end)));
+    if let Some(h) = &e.help {
+        d = d.with_help(h.clone());
+    }
+    d
+}
+
+/// Diagram diagnostics for one chapter, for `archmanual lint`: every error and warning of every
+/// ```` ```protocol ```` and sequence ```` ```mermaid ```` fence, located in `file` (a path
+/// relative to the book source directory).
+pub fn chapter_diagnostics(file: &Path, doc: &Document) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for f in diagram_blocks(doc, &Config::default()) {
+        match parse(&f.block.content, f.dialect, &Limits::default()) {
+            Ok((_, warnings)) => out.extend(
+                warnings
+                    .iter()
+                    .map(|w| to_diagnostic(file, doc, f.block, w)),
+            ),
+            Err(errors) => out.extend(errors.iter().map(|e| to_diagnostic(file, doc, f.block, e))),
+        }
+    }
+    out
+}
+
+fn error_block(diags: &[Diagnostic]) -> String {
+    let mut s = String::from(
+        "<div class=\"pd-error\" role=\"alert\" style=\"border:2px solid var(--blockquote-caution-color,#b52731);padding:.4em .8em;margin:1em 0\"><strong>图表有错误，未能渲染：</strong><pre style=\"white-space:pre-wrap\">",
+    );
+    for (i, d) in diags.iter().enumerate() {
+        if i > 0 {
+            s.push_str("&#10;");
+        }
+        safety::escape(&d.to_string(), &mut s);
+    }
+    s.push_str("</pre></div>");
+    s
+}
+
+/// Renders every diagram fence of a chapter in place (by byte span; the rest of the Markdown
+/// is untouched). With `OnError::Inline` a broken diagram becomes an error block; with
+/// `Fail` (or `Auto`) it is left as written and reported in the diagnostics.
+pub fn process_chapter(
+    file: &Path,
+    content: &str,
+    cfg: &Config,
+    on_error: OnError,
+) -> ChapterOutput {
+    let doc = Document::parse(content, &ParseOptions::default());
+    let found = diagram_blocks(&doc, cfg);
+    if found.is_empty() {
+        return ChapterOutput {
+            content: content.to_string(),
+            diagnostics: Vec::new(),
+        };
+    }
+    let mut diagnostics = Vec::new();
+    let mut out = String::with_capacity(content.len() * 2);
+    let mut last = 0;
+    let file_key = file.to_string_lossy();
+    for f in &found {
+        let seed = format!("{file_key}#{}", f.index);
+        let replacement = match render_source(&f.block.content, f.dialect, &seed) {
+            Ok(r) => {
+                diagnostics.extend(
+                    r.warnings
+                        .iter()
+                        .map(|w| to_diagnostic(file, &doc, f.block, w)),
+                );
+                Some(format!(
+                    "<div class=\"pd\" style=\"overflow-x:auto;margin:1em 0;break-inside:avoid\">{}</div>",
+                    r.svg
+                ))
+            }
+            Err(errors) => {
+                let ds: Vec<Diagnostic> = errors
+                    .iter()
+                    .map(|e| to_diagnostic(file, &doc, f.block, e))
+                    .collect();
+                let block = (on_error == OnError::Inline).then(|| error_block(&ds));
+                diagnostics.extend(ds);
+                block
+            }
+        };
+        let span = f.block.span;
+        if let Some(html) = replacement {
+            if span.start < last || span.end > content.len() {
+                continue;
+            }
+            out.push_str(&content[last..span.start]);
+            out.push_str(&html);
+            // An HTML block ends at a blank line; make sure one follows.
+            out.push_str("\n\n");
+            last = span.end;
+        }
+    }
+    out.push_str(&content[last..]);
+    ChapterOutput {
+        content: out,
+        diagnostics,
+    }
+}
+
+/// The mdBook preprocessor (`[preprocessor.protocol]`). Diagnostics of the last run are kept
+/// for the binary to print (libraries do not print).
+#[derive(Debug, Default)]
+pub struct ProtocolPreprocessor {
+    diagnostics: Mutex<Vec<Diagnostic>>,
+}
+
+impl ProtocolPreprocessor {
+    /// A new preprocessor.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the diagnostics collected by the last `run`.
+    pub fn take_diagnostics(&self) -> Vec<Diagnostic> {
+        self.diagnostics
+            .lock()
+            .map(|mut d| std::mem::take(&mut *d))
+            .unwrap_or_default()
+    }
+
+    /// Runs over a book with explicit settings.
+    pub fn process_book(
+        &self,
+        cfg: &Config,
+        mut book: Book,
+    ) -> Result<Book, mdbook_preprocessor::errors::Error> {
+        let on_error = cfg.on_error.resolve();
+        let mut all = Vec::new();
+        book.for_each_mut(|item| {
+            if let BookItem::Chapter(ch) = item {
+                let Some(path) = ch.source_path.clone().or_else(|| ch.path.clone()) else {
+                    return;
+                };
+                let out = process_chapter(&path, &ch.content, cfg, on_error);
+                ch.content = out.content;
+                all.extend(out.diagnostics);
+            }
+        });
+        let errors: Vec<String> = all
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(ToString::to_string)
+            .collect();
+        if let Ok(mut d) = self.diagnostics.lock() {
+            *d = all;
+        }
+        if on_error == OnError::Fail && !errors.is_empty() {
+            return Err(mdbook_preprocessor::errors::Error::msg(format!(
+                "{} diagram error(s):\n{}\n(set `on-error = \"inline\"` in [preprocessor.protocol] to show errors in the page instead)",
+                errors.len(),
+                errors.join("\n")
+            )));
+        }
+        Ok(book)
+    }
+}
+
+impl Preprocessor for ProtocolPreprocessor {
+    fn name(&self) -> &str {
+        "protocol"
+    }
+
+    fn run(
+        &self,
+        ctx: &PreprocessorContext,
+        book: Book,
+    ) -> mdbook_preprocessor::errors::Result<Book> {
+        let cfg: Config = archmanual_preprocessor_kit::config(ctx, "protocol")
+            .map_err(|e| mdbook_preprocessor::errors::Error::msg(e.to_string()))?;
+        self.process_book(&cfg, book)
+    }
+
+    fn supports_renderer(&self, renderer: &str) -> mdbook_preprocessor::errors::Result<bool> {
+        Ok(renderer == "html")
+    }
+}
