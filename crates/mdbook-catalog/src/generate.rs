@@ -138,8 +138,12 @@ impl Generator<'_> {
             if child.doc.entries.is_empty() {
                 continue;
             }
-            heading(&mut ev, HeadingLevel::H2, |ev| {
-                self.chapter_link(ev, &here, c, &self.breadcrumb(i, c))
+            // mdBook wraps heading text in its own anchor, so the link to the
+            // category page goes in a paragraph below, not in the heading.
+            heading(&mut ev, HeadingLevel::H2, |ev| text(ev, &self.breadcrumb(i, c)));
+            paragraph(&mut ev, |ev| {
+                text(ev, "分类页面：");
+                self.chapter_link(ev, &here, c, &child.name);
             });
             self.entry_groups(&mut ev, &child.doc.entries, HeadingLevel::H3);
         }
@@ -175,7 +179,13 @@ impl Generator<'_> {
                 continue;
             }
             let r = &self.model.chapters[root];
-            heading(&mut ev, HeadingLevel::H2, |ev| self.chapter_link(ev, &here, root, &r.name));
+            heading(&mut ev, HeadingLevel::H2, |ev| text(ev, &r.name));
+            if self.path(root).is_some() {
+                paragraph(&mut ev, |ev| {
+                    text(ev, "主题首页：");
+                    self.chapter_link(ev, &here, root, &r.name);
+                });
+            }
             if !r.doc.entries.is_empty() {
                 self.map_entries(&mut ev, &r.doc.entries);
             }

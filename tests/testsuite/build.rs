@@ -1,0 +1,70 @@
+//! `archmanual build` against plain mdBook with command preprocessors.
+
+use crate::support::{archmanual, fixture, html_files, main_of, run, workspace_bin};
+
+/// Builds the fixture with mdBook's driver the way `mdbook build` does:
+/// the `command` preprocessors of book.toml run as subprocesses.
+fn build_with_commands(root: &std::path::Path, dest: &std::path::Path) {
+    // Preprocessors are chosen when the book loads, so point the command at
+    // the built binary in the config first (as `MDBOOK_PREPROCESSOR__…` would).
+    let mut config = mdbook_driver::config::Config::from_disk(root.join("book.toml")).expect("config");
+    config
+        .set(
+            "preprocessor.catalog.command",
+            workspace_bin("mdbook-catalog").display().to_string(),
+        )
+        .expect("config set");
+    config.build.build_dir = dest.to_path_buf();
+    let md = mdbook_driver::MDBook::load_with_config(root, config).expect("book loads");
+    md.build().expect("command build succeeds");
+}
+
+#[test]
+fn in_process_build_matches_command_preprocessors() {
+    let dir = fixture("catalog");
+    let a = dir.path().join("in-process");
+    let b = dir.path().join("commands");
+    let out = run(archmanual().args(["build", "--book"]).arg(dir.path()).arg("--dest-dir").arg(&a));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    build_with_commands(dir.path(), &b);
+
+    let pages_a = html_files(&a);
+    assert_eq!(pages_a, html_files(&b), "both builds produce the same pages");
+    assert!(pages_a.iter().any(|p| p.ends_with("backend/index.html")));
+    for p in &pages_a {
+        let ha = std::fs::read_to_string(a.join(p)).unwrap();
+        let hb = std::fs::read_to_string(b.join(p)).unwrap();
+        assert_eq!(main_of(&ha), main_of(&hb), "chapter {} differs", p.display());
+    }
+}
+
+#[test]
+fn mdbook_04_input_gets_a_clear_error() {
+    let input = r#"[{"root":"/b","config":{"book":{"title":"T"}},"renderer":"html","mdbook_version":"0.4.52"},{"sections":[],"__non_exhaustive":null}]"#;
+    let mut child = std::process::Command::new(workspace_bin("mdbook-catalog"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "nothing on stdout, it belongs to mdBook");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("called by mdBook 0.4.52"), "{stderr}");
+    assert!(stderr.contains(">=0.5.0, <0.6.0"), "{stderr}");
+}
+
+#[test]
+fn unknown_catalog_settings_are_errors() {
+    let dir = fixture("catalog");
+    let toml = dir.path().join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, text.replace("before = [\"links\"]", "before = [\"links\"]\nordr = \"name\"")).unwrap();
+    let out = run(archmanual().args(["build", "--book"]).arg(dir.path()));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("[preprocessor.catalog]") && stderr.contains("ordr"), "{stderr}");
+}

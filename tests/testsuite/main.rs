@@ -1,0 +1,7 @@
+//! End-to-end tests: fixture books under `tests/fixtures/` built through the
+//! real mdBook driver, both in-process (`archmanual build`) and with the
+//! command preprocessors `book.toml` declares (what plain `mdbook build` does).
+
+mod build;
+mod catalog;
+mod support;

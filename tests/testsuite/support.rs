@@ -1,0 +1,82 @@
+//! Shared helpers for the testsuite.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `archmanual` binary under test.
+pub(crate) fn archmanual() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_archmanual"))
+}
+
+/// A workspace binary built next to `archmanual` (by `cargo test --workspace`).
+#[track_caller]
+pub(crate) fn workspace_bin(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_BIN_EXE_archmanual"))
+        .with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        p.exists(),
+        "{} is missing: run the tests with `cargo test --workspace`, which builds every preprocessor binary",
+        p.display()
+    );
+    p
+}
+
+/// Copies `tests/fixtures/<name>` into a fresh temporary directory.
+pub(crate) fn fixture(name: &str) -> tempfile::TempDir {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&src, dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("fixture dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// Runs and returns the output, with stderr shown on failure to help debugging.
+pub(crate) fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("command runs")
+}
+
+/// `<main>…</main>` of an HTML page: the chapter's rendered content.
+pub(crate) fn main_of(html: &str) -> &str {
+    let start = html.find("<main>").unwrap_or(0);
+    let end = html[start..].find("</main>").map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
+
+/// Every `.html` file under `dir`, relative, sorted.
+pub(crate) fn html_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "html") {
+                out.push(p.strip_prefix(dir).expect("under dir").to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `href` values of `<a>` tags in `html`.
+pub(crate) fn hrefs(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
