@@ -4,4 +4,5 @@
 
 mod build;
 mod catalog;
+mod heading_ids;
 mod support;

@@ -587,6 +587,7 @@ fn entries_of(
             }
         }
     }
+    problems.sort_by_key(|p| p.span.start);
     (entries, problems)
 }
 
