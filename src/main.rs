@@ -80,6 +80,7 @@ fn init_logging() {
         .with_max_level(level)
         .without_time()
         .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 

@@ -5,4 +5,5 @@
 mod build;
 mod catalog;
 mod heading_ids;
+mod manual;
 mod support;

@@ -1,0 +1,161 @@
+//! Build benchmark: `archmanual build` (in-process mdBook + our preprocessors)
+//! against plain `mdbook build` of the same book with the preprocessors
+//! removed from book.toml, run side by side, alternating, on
+//!  1. the manual itself, and
+//!  2. a generated book of 5,000 category chapters (50 draft themes × 100
+//!     categories × 10 entries, plus the technology map).
+//!
+//! Run: `cargo build --release && cargo bench --bench build`
+//! (needs `mdbook` 0.5.x on PATH, or `MDBOOK=/path/to/mdbook`; `RUNS=N` to
+//! change the number of alternating runs, default 5).
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "bench binary reports on the terminal")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let archmanual = root.join("target/release/archmanual");
+    if !archmanual.exists() {
+        eprintln!("build the release binary first: cargo build --release");
+        std::process::exit(2);
+    }
+    let mdbook = std::env::var("MDBOOK").unwrap_or_else(|_| "mdbook".into());
+    if Command::new(&mdbook).arg("--version").output().is_err() {
+        eprintln!("`{mdbook}` not found: install mdBook 0.5 (cargo install mdbook --version 0.5.4 --locked) or set MDBOOK");
+        std::process::exit(2);
+    }
+    let runs: usize = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
+    let tmp = tempfile::tempdir().expect("temp dir");
+
+    // 1. The manual.
+    let manual = tmp.path().join("manual");
+    copy_book(root, &manual);
+    compare("the manual (book/)", &archmanual, &mdbook, &manual, runs);
+
+    // 2. A generated 5,000-chapter book.
+    let big = tmp.path().join("big");
+    generate(&big, 50, 100, 10);
+    copy_snapshot(root, &big);
+    compare("generated book, 5,000 chapters", &archmanual, &mdbook, &big, runs);
+}
+
+fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usize) {
+    let baseline = book.with_extension("baseline");
+    copy_tree(book, &baseline);
+    strip_preprocessors(&baseline.join("book.toml"));
+    let ours_out = book.join("out");
+    let base_out = baseline.join("out");
+    let mut ours = Vec::new();
+    let mut base = Vec::new();
+    // One warm-up each (file cache), then alternate so drift hits both sides.
+    for i in 0..=runs {
+        let a = time(Command::new(archmanual).args(["build", "--book"]).arg(book).arg("--dest-dir").arg(&ours_out));
+        let b = time(Command::new(mdbook).arg("build").arg(&baseline).arg("--dest-dir").arg(&base_out));
+        if i > 0 {
+            ours.push(a);
+            base.push(b);
+        }
+    }
+    let (mo, mb) = (median(&mut ours), median(&mut base));
+    println!(
+        "{label}: archmanual build median {:.3}s, mdbook build (no preprocessors) median {:.3}s, ratio {:.2}x ({runs} runs each)",
+        mo.as_secs_f64(),
+        mb.as_secs_f64(),
+        mo.as_secs_f64() / mb.as_secs_f64()
+    );
+}
+
+fn time(cmd: &mut Command) -> Duration {
+    let start = Instant::now();
+    let out = cmd.output().expect("command runs");
+    let elapsed = start.elapsed();
+    if !out.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        panic!("{cmd:?} failed");
+    }
+    elapsed
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Removes every `[preprocessor.*]` table: the baseline is mdBook alone.
+fn strip_preprocessors(book_toml: &Path) {
+    let text = std::fs::read_to_string(book_toml).expect("book.toml");
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with('[') {
+            skipping = line.trim_start().starts_with("[preprocessor.");
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    std::fs::write(book_toml, out).expect("write book.toml");
+}
+
+fn copy_book(root: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    std::fs::copy(root.join("book.toml"), to.join("book.toml")).expect("book.toml");
+    copy_tree(&root.join("book"), &to.join("book"));
+}
+
+fn copy_snapshot(root: &Path, big: &Path) {
+    let snap = root.join("book/github-repos.json");
+    if snap.exists() {
+        std::fs::copy(snap, big.join("book/github-repos.json")).expect("snapshot");
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let t = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            if e.file_name() == "out" {
+                continue;
+            }
+            copy_tree(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), t).expect("copy");
+        }
+    }
+}
+
+/// Writes a book of `themes` draft chapters × `categories` category pages ×
+/// `entries` entries each, with the manual's book.toml preprocessors.
+fn generate(dir: &Path, themes: usize, categories: usize, entries: usize) {
+    let src = dir.join("book");
+    std::fs::create_dir_all(&src).expect("dir");
+    let manual_toml = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("book.toml")).expect("book.toml");
+    std::fs::write(dir.join("book.toml"), manual_toml).expect("book.toml");
+    let mut summary = String::from("# Summary\n\n[简介](README.md)\n[技术地图](map.md)\n\n");
+    std::fs::write(src.join("README.md"), "# 简介\n\n生成的基准测试书。\n").expect("readme");
+    std::fs::write(src.join("map.md"), "# 技术地图\n\n{{#catalog map}}\n").expect("map");
+    for t in 0..themes {
+        summary.push_str(&format!("- [主题 {t}]()\n"));
+        for c in 0..categories {
+            let rel = PathBuf::from(format!("t{t}/c{c}/index.md"));
+            summary.push_str(&format!("    - [分类 {t}-{c}]({})\n", rel.display()));
+            let mut page = format!(
+                "# 分类 {t}-{c}\n\n这一类技术解决第 {c} 类问题。它们常被放在一起比较。\n\n## 选型建议\n\n| 方案 | 适用场景 |\n| --- | --- |\n| 甲 | 小规模 |\n| 乙 | 大规模 |\n\n## 开源项目\n\n### 分组 A\n\n"
+            );
+            for e in 0..entries {
+                page.push_str(&format!(
+                    "- [项目 {t}-{c}-{e}](https://github.com/owner{t}/repo-{c}-{e}) - 第 {e} 个示例项目，用于基准测试。\n"
+                ));
+            }
+            let path = src.join(&rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+            std::fs::write(path, page).expect("page");
+        }
+    }
+    std::fs::write(src.join("SUMMARY.md"), summary).expect("summary");
+}
