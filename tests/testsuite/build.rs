@@ -68,3 +68,37 @@ fn unknown_catalog_settings_are_errors() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("[preprocessor.catalog]") && stderr.contains("ordr"), "{stderr}");
 }
+
+/// With a real mdBook 0.5 on PATH (`cargo install mdbook --version ^0.5`),
+/// `mdbook build` gives the same pages as `archmanual build`. Without one
+/// the comparison above (mdBook's own driver running the commands) stands in.
+#[test]
+fn real_mdbook_binary_matches_when_installed() {
+    let Ok(out) = std::process::Command::new("mdbook").arg("--version").output() else {
+        eprintln!("mdbook not on PATH; covered by in_process_build_matches_command_preprocessors");
+        return;
+    };
+    let version = String::from_utf8_lossy(&out.stdout).to_string();
+    if !version.contains(" v0.5.") {
+        eprintln!("mdbook {version} is not 0.5.x; skipped");
+        return;
+    }
+    let dir = fixture("catalog");
+    let a = dir.path().join("in-process");
+    let b = dir.path().join("mdbook");
+    let out = run(archmanual().args(["build", "--book"]).arg(dir.path()).arg("--dest-dir").arg(&a));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(std::process::Command::new("mdbook")
+        .arg("build")
+        .arg(dir.path())
+        .arg("--dest-dir")
+        .arg(&b)
+        .env("MDBOOK_PREPROCESSOR__CATALOG__COMMAND", workspace_bin("mdbook-catalog")));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(html_files(&a), html_files(&b));
+    for p in html_files(&a) {
+        let ha = std::fs::read_to_string(a.join(&p)).unwrap();
+        let hb = std::fs::read_to_string(b.join(&p)).unwrap();
+        assert_eq!(main_of(&ha), main_of(&hb), "chapter {} differs", p.display());
+    }
+}

@@ -118,10 +118,22 @@ impl Generator<'_> {
             let mut rows = Vec::new();
             for &c in &ch.children {
                 let child = &self.model.chapters[c];
-                let intro = if self.config.intro {
-                    child.doc.intro_sentence().unwrap_or_default()
-                } else {
+                let intro = if !self.config.intro {
                     String::new()
+                } else if child.is_draft() {
+                    // A draft has no text of its own: name what it groups.
+                    let names: Vec<&str> = child
+                        .children
+                        .iter()
+                        .map(|&k| self.model.chapters[k].name.as_str())
+                        .collect();
+                    match names.len() {
+                        0 => String::new(),
+                        1..=4 => format!("包括{}。", names.join("、")),
+                        n => format!("包括{}等 {n} 个分类。", names[..3].join("、")),
+                    }
+                } else {
+                    child.doc.intro_sentence().unwrap_or_default()
                 };
                 rows.push((c, child.name.clone(), intro, self.subtree_entry_count(c)));
             }
