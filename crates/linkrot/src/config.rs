@@ -102,13 +102,13 @@ impl LinkrotConfig {
     /// Why `url` (on `host`, lower-case) is excluded, if it is.
     pub fn excluded(&self, url: &str, host: Option<&str>) -> Option<String> {
         if let Some(pattern) = self.exclude.iter().find(|p| glob_match(p, url)) {
-            return Some(format!("excluded by `{pattern}` in {CONFIG_FILE}"));
+            return Some(format!("excluded by {pattern:?} in {CONFIG_FILE}"));
         }
         let host = host?;
         self.exclude_hosts
             .iter()
             .find(|h| host_matches(host, h))
-            .map(|h| format!("host `{h}` is excluded in {CONFIG_FILE}"))
+            .map(|h| format!("host {h} is excluded in {CONFIG_FILE}"))
     }
 
     /// Requests in flight allowed to `host`.

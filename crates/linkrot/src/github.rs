@@ -53,7 +53,7 @@ pub(crate) fn outcome(url: &str, link: &GithubLink, lookups: &Lookups) -> Github
             },
             Some(OwnerStatus::Missing) => GithubOutcome::new(
                 Status::Broken,
-                format!("no GitHub user or organisation `{login}`"),
+                format!("no GitHub user or organisation {login}"),
             ),
             Some(OwnerStatus::Unknown { reason }) => GithubOutcome::new(
                 Status::Unreachable,
@@ -76,12 +76,12 @@ fn repo_outcome(url: &str, key: &RepoKey, lookups: &Lookups, subpage: bool) -> G
             let (status, detail) = if meta.disabled {
                 (
                     Status::Broken,
-                    format!("repository `{key}` is disabled by GitHub"),
+                    format!("repository {key} is disabled by GitHub"),
                 )
             } else if meta.archived {
                 (
                     Status::Archived,
-                    format!("repository `{key}` is archived{note}"),
+                    format!("repository {key} is archived{note}"),
                 )
             } else {
                 (Status::Ok, String::new())
@@ -104,17 +104,17 @@ fn repo_outcome(url: &str, key: &RepoKey, lookups: &Lookups, subpage: bool) -> G
                     } else {
                         Status::Moved
                     },
-                    format!("repository `{key}` was renamed or transferred to `{new}`{archived}"),
+                    format!("repository {key} was renamed or transferred to {new}{archived}"),
                 )
             }
         }
         Some(RepoStatus::Missing) => GithubOutcome::new(
             Status::Broken,
-            format!("repository `{key}` does not exist (or is private)"),
+            format!("repository {key} does not exist (or is private)"),
         ),
         Some(RepoStatus::Blocked { reason }) => GithubOutcome::new(
             Status::Broken,
-            format!("access to repository `{key}` is blocked: {reason}"),
+            format!("access to repository {key} is blocked: {reason}"),
         ),
         Some(RepoStatus::Unknown { reason }) => GithubOutcome::new(
             Status::Unreachable,

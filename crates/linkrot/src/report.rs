@@ -141,8 +141,9 @@ pub fn render_markdown(report: &Report, rot_after: u32, max_bytes: usize) -> Str
     b.line("## Link rot report");
     b.line("");
     b.line(&format!(
-        "Run of {}: {} links — {} ok, {} broken, {} moved, {} archived, {} unreachable, {} skipped. **{} rotted** (broken in {} consecutive runs).",
-        report.generated_at, s.total, s.ok, s.broken, s.moved, s.archived, s.unreachable, s.skipped, s.rotted, rot_after.max(1)
+        "Run of {}: {} links — {} ok, {} broken, {} moved, {} archived, {} unreachable, {} skipped. **{} rotted** (broken in {} consecutive run{}).",
+        report.generated_at, s.total, s.ok, s.broken, s.moved, s.archived, s.unreachable, s.skipped, s.rotted, rot_after.max(1),
+        if rot_after > 1 { "s" } else { "" }
     ));
 
     let rotted: Vec<&LinkReport> = report.links.iter().filter(|l| l.rotted).collect();
@@ -213,7 +214,10 @@ pub fn render_markdown(report: &Report, rot_after: u32, max_bytes: usize) -> Str
                     Some(c) => format!("{} → {}", md_url(&link.url), md_url(c)),
                     None => md_url(&link.url),
                 };
-                let stars = link.stars.map(|n| format!(" (★ {n})")).unwrap_or_default();
+                let stars = link
+                    .stars
+                    .map(|n| format!(" ({})", archmanual_github::snapshot::format_stars(n)))
+                    .unwrap_or_default();
                 b.line(&format!(
                     "- {}: {target}{stars}{}",
                     line_list(&lines),

@@ -208,7 +208,7 @@ impl WebChecker {
                 let Ok(next) = current.join(location) else {
                     let mut out = WebOutcome::new(
                         Status::Unreachable,
-                        format!("redirected to an invalid Location `{location}`"),
+                        format!("redirected to an invalid Location {location:?}"),
                     );
                     out.redirects = hops;
                     return out;

@@ -1,0 +1,197 @@
+//! The web checker against a loopback server: every web status, retries,
+//! HEAD → GET, redirects, slow hosts.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use archmanual_linkrot::{LinkrotConfig, State, Status, WebChecker};
+use common::{WebServer, entry, links, run, unused_github, web_options};
+
+#[test]
+fn every_web_status_is_produced() {
+    let server = WebServer::start(Duration::from_secs(10));
+    let u = |path: &str| server.url("web.test", path);
+    let urls = vec![
+        u("/ok"),
+        u("/missing"),
+        u("/gone"),
+        u("/old"),
+        u("/old308#part"),
+        u("/temp"),
+        u("/chain"),
+        u("/moved-to-404"),
+        u("/loop"),
+        u("/flaky"),
+        u("/down"),
+        u("/ratelimited"),
+        u("/nohead"),
+        u("/forbidden"),
+        u("/slow"),
+        "https://no-such-host.invalid/x".to_owned(),
+        "https://excluded.example/private/doc".to_owned(),
+        "http://localhost:8080/admin".to_owned(),
+    ];
+    let config = LinkrotConfig::parse(
+        "exclude = [\"https://excluded.example/private/*\"]",
+        std::path::Path::new("linkrot.toml"),
+    )
+    .unwrap();
+    let mut options = web_options(Duration::from_millis(300));
+    options.max_retries = 1;
+    let web = Arc::new(WebChecker::new(options).unwrap());
+    let mut state = State::new();
+    let (report, order) = run(
+        &links(&urls),
+        &config,
+        &web,
+        &unused_github(),
+        &mut state,
+        3,
+    );
+    assert_eq!(order.len(), urls.len(), "one progress call per link");
+
+    let status = |path: &str| entry(&report, &u(path)).status;
+    assert_eq!(status("/ok"), Status::Ok);
+    assert_eq!(status("/missing"), Status::Broken);
+    assert_eq!(status("/gone"), Status::Broken);
+    assert!(
+        entry(&report, &u("/gone"))
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("410")
+    );
+
+    let moved = entry(&report, &u("/old"));
+    assert_eq!(moved.status, Status::Moved);
+    assert_eq!(moved.canonical.as_deref(), Some(u("/new").as_str()));
+    let moved308 = entry(&report, &u("/old308#part"));
+    assert_eq!(moved308.status, Status::Moved);
+    assert_eq!(
+        moved308.canonical.as_deref(),
+        Some(format!("{}#part", u("/new")).as_str())
+    );
+
+    // A temporary redirect is not a move; the hop is still recorded.
+    let temp = entry(&report, &u("/temp"));
+    assert_eq!(temp.status, Status::Ok);
+    assert_eq!(temp.canonical, None);
+    assert!(
+        temp.detail.as_deref().unwrap().contains("302 → "),
+        "{temp:?}"
+    );
+    // 301 then 302: the permanent part is the move.
+    let chain = entry(&report, &u("/chain"));
+    assert_eq!(chain.status, Status::Moved);
+    assert_eq!(chain.canonical.as_deref(), Some(u("/temp").as_str()));
+    assert!(chain.detail.as_deref().unwrap().contains("301 → "));
+    // A permanent redirect to a missing page is broken, with the chain in the detail.
+    let to404 = entry(&report, &u("/moved-to-404"));
+    assert_eq!(to404.status, Status::Broken);
+    assert!(
+        to404
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("redirects: 301 → ")
+    );
+    assert_eq!(status("/loop"), Status::Unreachable);
+
+    // 503 then 200: retried once, then fine.
+    assert_eq!(status("/flaky"), Status::Ok);
+    assert_eq!(server.hits("ANY /flaky"), 2);
+    // Always 503: retried, then unreachable (transient), not broken.
+    assert_eq!(status("/down"), Status::Unreachable);
+    assert_eq!(server.hits("ANY /down"), 2);
+    // 429 asking for an hour: no retry within the run, unreachable.
+    assert_eq!(status("/ratelimited"), Status::Unreachable);
+    assert_eq!(server.hits("ANY /ratelimited"), 1);
+    // HEAD 405 → GET.
+    assert_eq!(status("/nohead"), Status::Ok);
+    assert_eq!(
+        (server.hits("HEAD /nohead"), server.hits("GET /nohead")),
+        (1, 1)
+    );
+    // 403 on HEAD and GET: not rot.
+    assert_eq!(status("/forbidden"), Status::Unreachable);
+    assert_eq!(server.hits("GET /forbidden"), 1);
+    let slow = entry(&report, &u("/slow"));
+    assert_eq!(slow.status, Status::Unreachable);
+    assert!(
+        slow.detail.as_deref().unwrap().contains("timed out"),
+        "{slow:?}"
+    );
+
+    let dns = entry(&report, "https://no-such-host.invalid/x");
+    assert_eq!(dns.status, Status::Broken);
+    assert!(
+        dns.detail.as_deref().unwrap().contains("does not resolve"),
+        "{dns:?}"
+    );
+    assert_eq!(
+        entry(&report, "https://excluded.example/private/doc").status,
+        Status::Skipped
+    );
+    assert_eq!(
+        entry(&report, "http://localhost:8080/admin").status,
+        Status::Skipped
+    );
+
+    let s = report.summary;
+    assert_eq!(s.total, urls.len());
+    assert_eq!(
+        s.ok + s.broken + s.moved + s.archived + s.unreachable + s.skipped,
+        s.total
+    );
+    assert_eq!((s.broken, s.moved, s.skipped, s.rotted), (4, 3, 2, 0));
+}
+
+#[test]
+fn one_slow_host_does_not_stall_the_others() {
+    // The slow host answers after 30 s; the checker gives up after 400 ms.
+    let server = WebServer::start(Duration::from_secs(30));
+    let mut urls: Vec<String> = (0..3)
+        .map(|i| server.url("slow.test", &format!("/slow?{i}")))
+        .collect();
+    // Same port, different host name: per-host limits are by host.
+    urls.extend((0..12).map(|i| server.url("fast.test", &format!("/ok?{i}"))));
+    let mut options = web_options(Duration::from_millis(400));
+    options.max_retries = 0;
+    // Two slots overall, one per host: if the slow host's queue held global
+    // slots, the fast host would wait for every slow timeout.
+    options.concurrency = 2;
+    options.host_concurrency = 1;
+    let web = Arc::new(WebChecker::new(options).unwrap());
+    let mut state = State::new();
+    let (report, order) = run(
+        &links(&urls),
+        &LinkrotConfig::default(),
+        &web,
+        &unused_github(),
+        &mut state,
+        3,
+    );
+    for url in &urls {
+        let e = entry(&report, url);
+        if url.contains("slow.test") {
+            assert_eq!(e.status, Status::Unreachable, "{e:?}");
+            assert!(
+                e.detail
+                    .as_deref()
+                    .unwrap()
+                    .contains("timed out after 400 ms"),
+                "{e:?}"
+            );
+        } else {
+            assert_eq!(e.status, Status::Ok, "{e:?}");
+        }
+    }
+    // The fast host finished while the slow one was still working through
+    // its queue of timeouts (3 × 400 ms in a row): every fast link is done
+    // before the first slow one gives up.
+    let first_slow = order.iter().position(|u| u.contains("slow.test")).unwrap();
+    let last_fast = order.iter().rposition(|u| u.contains("fast.test")).unwrap();
+    assert!(last_fast < first_slow, "completion order: {order:#?}");
+}
