@@ -183,3 +183,35 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[test]
+fn a_project_link_is_written_once_and_shown_everywhere() {
+    let kafka = "https://github.com/apache/kafka";
+    // Written as a link in exactly one source file (code examples do not count).
+    let book = book_root().join("book");
+    let mut sources = Vec::new();
+    let mut stack = vec![book.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                let text = std::fs::read_to_string(&p).expect("md");
+                let doc = archmanual_model::Document::parse(text, &archmanual_model::ParseOptions::default());
+                if doc.links.iter().any(|l| l.dest == kafka) {
+                    sources.push(p.strip_prefix(&book).expect("under book").to_path_buf());
+                }
+            }
+        }
+    }
+    assert_eq!(sources, vec![PathBuf::from("backend/mq/index.md")]);
+    // …and shown on its category page, the 后端主题 index and the 技术地图.
+    for page in ["backend/mq/index.html", "backend/index.html", "map.html"] {
+        let html = std::fs::read_to_string(built().join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(
+            attr_values(main_of(&html), "href").iter().any(|h| h == kafka),
+            "{page} does not link {kafka}"
+        );
+    }
+}

@@ -23,22 +23,18 @@ impl StarLookup {
         StarLookup(pairs.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect())
     }
 
-    /// Reads star counts from the committed snapshot (`book/github-repos.json`):
-    /// an object whose `repos` maps `owner/repo` to an object with `stars`.
+    /// Reads star counts from the committed snapshot (`book/github-repos.json`).
     pub fn from_snapshot_file(path: &Path) -> Result<Self, crate::CatalogError> {
-        let err = |message: String| crate::CatalogError::Snapshot {
+        let snapshot = archmanual_github_snapshot::Snapshot::load(path).map_err(|e| crate::CatalogError::Snapshot {
             path: path.to_path_buf(),
-            message,
-        };
-        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
-        let repos = value
-            .get("repos")
-            .and_then(|r| r.as_object())
-            .ok_or_else(|| err("expected an object with a `repos` map".into()))?;
-        Ok(StarLookup::new(repos.iter().filter_map(|(k, v)| {
-            v.get("stars").and_then(serde_json::Value::as_u64).map(|s| (k.clone(), s))
-        })))
+            message: e.to_string(),
+        })?;
+        Ok(StarLookup::new(
+            snapshot
+                .repos
+                .iter()
+                .filter_map(|(key, entry)| entry.meta().map(|m| (key.clone(), m.stars))),
+        ))
     }
 
     /// Stars of the repository an entry links to, if known.
