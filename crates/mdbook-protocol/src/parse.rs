@@ -1031,8 +1031,7 @@ impl<'a> Parser<'a> {
                 let after = rest[k + close + 1..].trim();
                 let alias = if after.is_empty() {
                     None
-                } else if after.len() > 2
-                    && after[..2].eq_ignore_ascii_case("as")
+                } else if after.get(..2).is_some_and(|a| a.eq_ignore_ascii_case("as"))
                     && after[2..].starts_with(char::is_whitespace)
                 {
                     Some(after[2..].trim())

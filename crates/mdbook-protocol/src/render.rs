@@ -903,14 +903,17 @@ pub fn render(d: &Diagram, opts: &RenderOptions) -> String {
                         BlockKind::Rect(c) => {
                             let mut col = String::new();
                             escape(c, &mut col);
+                            // Outer rects close later: put them under inner rects and activations.
+                            let mut r = String::new();
                             let _ = write!(
-                                s.back,
+                                r,
                                 "<rect class=\"ur\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{col}\" style=\"fill:{col}\"/>",
                                 N(x0),
                                 N(f.top),
                                 N(x1 - x0),
                                 N(bottom - f.top)
                             );
+                            s.back.insert_str(0, &r);
                             extent = Some((x0, x1));
                             cur += 6.0;
                         }
@@ -1073,7 +1076,7 @@ pub fn render(d: &Diagram, opts: &RenderOptions) -> String {
                     N(tx),
                     N(yy - 6.0)
                 );
-                let l = timer_label("⏱", name, lines);
+                let l = timer_label("计时", name, lines);
                 text_block(&mut s.front, tx + 14.0, yy - 12.0, "start", "lb warn", &l);
                 extent = Some((tx, tx + 16.0 + block_width(&l)));
                 timers.insert((*p, name.as_str()), yy + 6.0);
@@ -1780,6 +1783,8 @@ fn style(out: &mut String, sc: &str) {
 .{sc} .dvb{{fill:var(--bg,#fff);stroke:currentColor}}\
 .{sc} .gapt{{font-style:italic}}\
 .{sc} .ttl{{font-size:17px;font-weight:600}}\
+.{sc} text.bad,.{sc} text.warn,.{sc} text.ok{{stroke:none}}\
+.{sc} text.lb{{stroke:var(--bg,#fff)}}\
 .{sc} a text{{fill:var(--links,#20609f);text-decoration:underline}}\
 .coal .{sc} .ur,.navy .{sc} .ur,.ayu .{sc} .ur{{fill-opacity:.22}}\
 @media print{{.{sc}{{color:#000!important}}.{sc} .ac,.{sc} .nt,.{sc} .st,.{sc} .fig,.{sc} .tab,.{sc} .act{{fill:#fff!important}}.{sc} .lb{{stroke:#fff!important}}.{sc} .ll{{stroke:#555!important}}.{sc} .ur{{fill-opacity:.3}}}}"
