@@ -1,6 +1,15 @@
-//! `archmanual refresh` (being implemented; see the issue tracker).
+//! `archmanual refresh`: updates the committed GitHub snapshot
+//! (`book/github-repos.json`) from every GitHub link of the book.
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use archmanual_github::snapshot::{SNAPSHOT_FILE, Snapshot};
+use archmanual_github::{Client, Config, RepoStatus, Targets, update_snapshot};
+use archmanual_model::ParseOptions;
+use mdbook_driver::MDBook;
 
 /// Arguments of `archmanual refresh`.
 #[derive(Debug, clap::Args)]
@@ -8,8 +17,330 @@ pub(crate) struct Args {
     /// The book's root directory (where book.toml is).
     #[arg(long, default_value = ".")]
     book: PathBuf,
+    /// Use the REST API without a token (60 requests/hour; repositories past
+    /// the budget keep their old snapshot entry).
+    #[arg(long)]
+    no_token: bool,
+    /// Reuse lookups younger than 24 h from this cache file (and update it).
+    #[arg(long)]
+    cache: Option<PathBuf>,
+    /// No progress output (the summary is still printed).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Summary {
+    pub(crate) snapshot: PathBuf,
+    pub(crate) repos: usize,
+    pub(crate) owners: usize,
+    pub(crate) changed: usize,
+    pub(crate) unchanged: usize,
+    pub(crate) unknown: usize,
+    pub(crate) removed: usize,
+    pub(crate) requests: u64,
+    pub(crate) missing: Vec<String>,
+    pub(crate) renamed: Vec<(String, String)>,
+    pub(crate) archived: Vec<String>,
+}
+
+/// How progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProgressMode {
+    /// An indicatif bar on stderr.
+    Bar,
+    /// Plain `refresh: N/M` lines on stderr (CI, pipes).
+    Lines,
+    /// Nothing (tests).
+    Quiet,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`archmanual refresh` is not available yet (book: {})", args.book.display())
+    let mut config = Config::from_env();
+    if config.token.is_none() && !args.no_token {
+        anyhow::bail!(
+            "`archmanual refresh` needs a GitHub token: set GITHUB_TOKEN (or GH_TOKEN), \
+             or pass --no-token to use the REST API's 60 requests/hour"
+        );
+    }
+    config.cache_path = args.cache;
+    let client = Client::new(config)?;
+    let mode = if args.quiet {
+        ProgressMode::Quiet
+    } else if std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {
+        ProgressMode::Bar
+    } else {
+        ProgressMode::Lines
+    };
+    let started = Instant::now();
+    let summary = refresh(&args.book, &client, mode)?;
+    client.save_cache()?;
+    for key in &summary.missing {
+        eprintln!("missing:  {key} (does not exist or is private)");
+    }
+    for (old, new) in &summary.renamed {
+        eprintln!("renamed:  {old} → {new}");
+    }
+    for key in &summary.archived {
+        eprintln!("archived: {key}");
+    }
+    eprintln!(
+        "wrote {}: {} repositories and {} owners, {} changed, {} unchanged, {} unknown (kept), {} removed; {} requests in {:.1}s",
+        summary.snapshot.display(),
+        summary.repos,
+        summary.owners,
+        summary.changed,
+        summary.unchanged,
+        summary.unknown,
+        summary.removed,
+        summary.requests,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if summary.unknown > 0 { 1 } else { 0 })
+}
+
+/// Loads the book at `root`, looks up every linked GitHub repository and
+/// owner, and rewrites the snapshot (`[preprocessor.github] snapshot`,
+/// default `github-repos.json` in the book's `src`). Unknown results keep
+/// their old entries; repositories no longer linked are removed.
+pub(crate) fn refresh(root: &Path, client: &Client, mode: ProgressMode) -> anyhow::Result<Summary> {
+    let md = MDBook::load(root)
+        .with_context(|| format!("cannot load the book at {}", root.display()))?;
+    let snapshot_name = md
+        .config
+        .get::<String>("preprocessor.github.snapshot")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| SNAPSHOT_FILE.to_owned());
+    let path = md.source_dir().join(snapshot_name);
+    let options = ParseOptions::from_config(&md.config);
+    let urls = mdbook_github::collect_urls(&md.book, &options);
+    let targets = Targets::from_urls(&urls);
+    let mut snapshot = Snapshot::load_optional(&path)?.unwrap_or_default();
+    let before = client.stats().requests;
+    let progress = progress_reporter(mode, targets.repos.len() + targets.owners.len());
+    let lookups = {
+        let progress = progress.clone();
+        client.lookup_blocking_with_progress(
+            &targets.repos,
+            &targets.owners,
+            move |done, total| {
+                progress.report(done, total);
+            },
+        )?
+    };
+    progress.finish();
+    let changes = update_snapshot(&mut snapshot, &lookups, Some(&targets));
+    snapshot.save(&path)?;
+    let mut summary = Summary {
+        snapshot: path,
+        repos: targets.repos.len(),
+        owners: targets.owners.len(),
+        changed: changes.changed,
+        unchanged: changes.unchanged,
+        unknown: changes.kept_unknown.len(),
+        removed: changes.removed.len(),
+        requests: client.stats().requests - before,
+        missing: Vec::new(),
+        renamed: Vec::new(),
+        archived: Vec::new(),
+    };
+    for (key, status) in &lookups.repos {
+        match status {
+            RepoStatus::Missing => summary.missing.push(key.clone()),
+            RepoStatus::Renamed { new, .. } => summary.renamed.push((key.clone(), new.to_string())),
+            _ => {}
+        }
+        if status.is_archived() {
+            summary.archived.push(key.clone());
+        }
+    }
+    Ok(summary)
+}
+
+/// Progress output, cheap to clone into the client's callback.
+#[derive(Clone)]
+struct Reporter {
+    mode: ProgressMode,
+    bar: Option<indicatif::ProgressBar>,
+    last: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+fn progress_reporter(mode: ProgressMode, total: usize) -> Reporter {
+    let bar = (mode == ProgressMode::Bar).then(|| {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} GitHub {bar:30} {pos}/{len} repositories ({elapsed})",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    });
+    Reporter {
+        mode,
+        bar,
+        last: std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(usize::MAX)),
+    }
+}
+
+impl Reporter {
+    fn report(&self, done: usize, total: usize) {
+        match self.mode {
+            ProgressMode::Bar => {
+                if let Some(bar) = &self.bar {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                }
+            }
+            ProgressMode::Lines => {
+                // One line per change; the client reports per batch (GraphQL)
+                // or per repository (REST), so this stays short.
+                let previous = self.last.swap(done, std::sync::atomic::Ordering::Relaxed);
+                if previous != done {
+                    eprintln!("refresh: {done}/{total} looked up");
+                }
+            }
+            ProgressMode::Quiet => {}
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use archmanual_github::snapshot::SnapshotEntry;
+    use github_standin::{Standin, StandinConfig, World};
+
+    use super::*;
+
+    fn write_book(root: &Path, pages: &[(&str, &str)]) {
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(
+            root.join("book.toml"),
+            "[book]\ntitle = \"T\"\nsrc = \"src\"\n\n[build]\ncreate-missing = false\n",
+        )
+        .unwrap();
+        let mut summary = String::from("# Summary\n\n");
+        for (file, content) in pages {
+            summary.push_str(&format!("- [{file}]({file})\n"));
+            std::fs::write(root.join("src").join(file), content).unwrap();
+        }
+        std::fs::write(root.join("src/SUMMARY.md"), summary).unwrap();
+    }
+
+    fn client(standin: &Standin) -> Client {
+        Client::new(Config {
+            api_url: standin.api_url(),
+            graphql_url: standin.graphql_url(),
+            token: Some("refresh-test-token".into()),
+            backoff_base: Duration::from_millis(1),
+            backoff_max: Duration::from_millis(5),
+            secondary_min_wait: Duration::from_millis(1),
+            ..Config::default()
+        })
+        .unwrap()
+        .with_clock(|| std::time::UNIX_EPOCH + Duration::from_secs(1_795_737_600))
+    }
+
+    #[test]
+    fn refresh_writes_the_snapshot_from_the_books_links() {
+        let standin = Standin::start(StandinConfig::default(), World::sample());
+        let dir = tempfile::tempdir().unwrap();
+        write_book(
+            dir.path(),
+            &[
+                (
+                    "mq.md",
+                    "# MQ\n\n- [Kafka](https://github.com/apache/kafka) - 流。\n\
+                     - [Etcd](https://github.com/coreos/etcd.git) - 键值。\n",
+                ),
+                (
+                    "other.md",
+                    "# Other\n\n见 [issue](https://github.com/Apache/Kafka/issues/2)、\
+                     [gone](https://github.com/nobody/nothing) 与 [org](https://github.com/apache)。\n\
+                     ```\nhttps://github.com/in/code\n```\n",
+                ),
+            ],
+        );
+        // An old entry for a repository the book no longer links.
+        let mut old = Snapshot::default();
+        old.insert_repo(
+            "unlinked/repo",
+            SnapshotEntry::Missing {
+                fetched_at: "2026-01-01T00:00:00Z".into(),
+            },
+        );
+        old.save(&dir.path().join("src/github-repos.json")).unwrap();
+
+        let client = client(&standin);
+        let summary = refresh(dir.path(), &client, ProgressMode::Quiet).unwrap();
+        assert_eq!((summary.repos, summary.owners), (3, 1));
+        assert_eq!(summary.requests, 1, "one GraphQL batch");
+        assert_eq!(summary.removed, 1);
+        assert_eq!(summary.missing, ["nobody/nothing"]);
+        assert_eq!(
+            summary.renamed,
+            [("coreos/etcd".to_owned(), "etcd-io/etcd".to_owned())]
+        );
+        let snap = Snapshot::load(&dir.path().join("src/github-repos.json")).unwrap();
+        assert_eq!(snap.stars("apache/kafka"), Some(31_234));
+        assert_eq!(snap.stars("coreos/etcd"), Some(48_000));
+        assert!(snap.repo("unlinked/repo").is_none());
+        assert!(
+            snap.repo("in/code").is_none(),
+            "links in code are not links"
+        );
+        assert!(snap.owner("apache").is_some());
+        let text = std::fs::read_to_string(dir.path().join("src/github-repos.json")).unwrap();
+        assert!(!text.contains("refresh-test-token"));
+
+        // A second refresh changes nothing but `fetched_at`.
+        let again = refresh(dir.path(), &client, ProgressMode::Quiet).unwrap();
+        assert_eq!((again.changed, again.unchanged), (0, 3));
+    }
+
+    #[test]
+    fn cold_refresh_request_bound_and_fault_tolerance() {
+        let n = 1_234;
+        let world = World::generated(n);
+        let page: String = std::iter::once("# Big\n\n".to_owned())
+            .chain(
+                world
+                    .repo_names()
+                    .iter()
+                    .map(|r| format!("- [{r}](https://github.com/{r}) - 项目。\n")),
+            )
+            .collect();
+        let snapshot_after = |config: StandinConfig| {
+            let standin = Standin::start(config, world.clone());
+            let dir = tempfile::tempdir().unwrap();
+            write_book(dir.path(), &[("big.md", &page)]);
+            let summary = refresh(dir.path(), &client(&standin), ProgressMode::Quiet).unwrap();
+            let text = std::fs::read_to_string(dir.path().join("src/github-repos.json")).unwrap();
+            (summary, text)
+        };
+        let (clean, clean_text) = snapshot_after(StandinConfig::default());
+        assert_eq!(clean.repos, n);
+        assert!(
+            clean.requests <= (n as u64).div_ceil(100) + 2,
+            "{}",
+            clean.requests
+        );
+        let (noisy, noisy_text) = snapshot_after(StandinConfig {
+            fail_every: 5,
+            secondary_every: 7,
+            ..StandinConfig::default()
+        });
+        assert!(noisy.requests > clean.requests, "faults were injected");
+        assert_eq!(noisy.unknown, 0);
+        assert_eq!(clean_text, noisy_text);
+    }
 }

@@ -439,11 +439,21 @@ impl Client {
     /// synchronous callers (preprocessors, CLIs). Must not be called from
     /// inside an async runtime.
     pub fn lookup_blocking(&self, repos: &[RepoKey], owners: &[String]) -> Result<Lookups, Error> {
+        self.lookup_blocking_with_progress(repos, owners, |_, _| {})
+    }
+
+    /// [`Client::lookup_blocking`] with a `progress(done, total)` callback.
+    pub fn lookup_blocking_with_progress(
+        &self,
+        repos: &[RepoKey],
+        owners: &[String],
+        progress: impl Fn(usize, usize) + Send + Sync + 'static,
+    ) -> Result<Lookups, Error> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| Error::Runtime(e.to_string()))?;
-        Ok(rt.block_on(self.lookup_all(repos, owners)))
+        Ok(rt.block_on(self.lookup_with_progress(repos, owners, progress)))
     }
 
     /// Writes the cache file (atomically), if one is configured and changed.
