@@ -107,6 +107,8 @@ fn malformed_entries_fail_with_line_and_column() {
     assert!(stderr.contains("empty link target"), "{stderr}");
     assert!(stderr.contains("has no description"), "{stderr}");
     assert!(stderr.contains("CAT001"), "{stderr}");
+    // The whole message as a contributor sees it (read and checked by hand).
+    insta::assert_snapshot!("malformed_entries_stderr", stderr);
 }
 
 fn walk_md(dir: &Path) -> Vec<std::path::PathBuf> {

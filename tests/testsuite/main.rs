@@ -4,6 +4,7 @@
 
 mod build;
 mod catalog;
+mod contract;
 mod heading_ids;
 mod manual;
 mod support;
