@@ -73,11 +73,11 @@ fn render_cmd(args: &[String]) -> ExitCode {
     if out_dir.is_none() && files.len() > 1 {
         return usage("several files need --out-dir DIR");
     }
-    if let Some(d) = &out_dir {
-        if let Err(e) = std::fs::create_dir_all(d) {
-            eprintln!("mdbook-protocol: cannot create {}: {e}", d.display());
-            return ExitCode::from(2);
-        }
+    if let Some(d) = &out_dir
+        && let Err(e) = std::fs::create_dir_all(d)
+    {
+        eprintln!("mdbook-protocol: cannot create {}: {e}", d.display());
+        return ExitCode::from(2);
     }
     let mut failed = false;
     for f in &files {

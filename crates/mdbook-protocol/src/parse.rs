@@ -122,10 +122,10 @@ fn arrow_at(s: &str, i: usize) -> Option<(usize, Arrow)> {
 /// Finds the first arrow token in a message statement.
 fn find_arrow(s: &str) -> Option<(usize, usize, Arrow)> {
     for (i, c) in s.char_indices() {
-        if matches!(c, '-' | '<' | '/' | '\\') {
-            if let Some((len, a)) = arrow_at(s, i) {
-                return Some((i, len, a));
-            }
+        if matches!(c, '-' | '<' | '/' | '\\')
+            && let Some((len, a)) = arrow_at(s, i)
+        {
+            return Some((i, len, a));
         }
         if c == ':' {
             return None;
@@ -565,7 +565,7 @@ impl<'a> Parser<'a> {
             }
             return;
         }
-        if !boundary && !(kw == "note" && after.is_empty()) {
+        if !(boundary || (kw == "note" && after.is_empty())) {
             self.message(clean, start, end);
             return;
         }
@@ -1148,7 +1148,7 @@ impl<'a> Parser<'a> {
         for w in rest.split_whitespace() {
             let decimals = w.split_once('.').map_or(0, |(_, f)| f.len());
             match w.parse::<f64>() {
-                Ok(v) if decimals <= 2 && v.is_finite() && v >= 0.0 && v < 1e9 => nums.push(v),
+                Ok(v) if decimals <= 2 && v.is_finite() && (0.0..1e9).contains(&v) => nums.push(v),
                 _ => {
                     self.err(
                         "PD001",
@@ -1638,11 +1638,11 @@ impl<'a> Parser<'a> {
                 return;
             }
         }
-        if let Some((p, cspan)) = self.pending_create.take() {
-            if !to.contains(&p) {
-                let id = self.d.participants[p].id.clone();
-                self.err("PD002", cspan, format!("the participant `{id}` does not have an associated creating message after its declaration"), "the message right after `create` must be sent to it");
-            }
+        if let Some((p, cspan)) = self.pending_create.take()
+            && !to.contains(&p)
+        {
+            let id = self.d.participants[p].id.clone();
+            self.err("PD002", cspan, format!("the participant `{id}` does not have an associated creating message after its declaration"), "the message right after `create` must be sent to it");
         }
         if let Some((p, dspan)) = self.pending_destroy.take() {
             if !to.contains(&p) && !from.contains(&p) {
@@ -1738,11 +1738,11 @@ fn box_data(rest: &str) -> (Option<String>, Option<&str>) {
     } else {
         Some(r.find(char::is_whitespace).unwrap_or(r.len()))
     };
-    if let Some(e) = color_end {
-        if let Some(c) = parse_color(&r[..e]) {
-            let title = r[e..].trim();
-            return (Some(c), (!title.is_empty()).then_some(title));
-        }
+    if let Some(e) = color_end
+        && let Some(c) = parse_color(&r[..e])
+    {
+        let title = r[e..].trim();
+        return (Some(c), (!title.is_empty()).then_some(title));
     }
     (None, Some(r))
 }

@@ -365,10 +365,10 @@ fn layout_x(d: &Diagram) -> Layout<'_> {
                         left_room = left_room.max(lw + 30.0);
                         let _ = p;
                     }
-                } else if m.to.contains(&Endpoint::Right) {
-                    if let Some(&p) = f.first() {
-                        right_of(p, lw + 30.0, &mut spans, &mut gap);
-                    }
+                } else if m.to.contains(&Endpoint::Right)
+                    && let Some(&p) = f.first()
+                {
+                    right_of(p, lw + 30.0, &mut spans, &mut gap);
                 }
             }
             EventKind::Note {
@@ -579,13 +579,13 @@ pub fn render(d: &Diagram, opts: &RenderOptions) -> String {
                         })
                         .collect();
                 // A created participant appears on this row.
-                if let Some(c) = pending_create.take() {
-                    if to_ps.contains(&c) {
-                        let h = lay.actor_h[c];
-                        ay = ay.max(cur + h / 2.0 + 2.0);
-                        draw_actor(&mut s.front, &lay, c, ay - h / 2.0);
-                        life_start[c] = ay + h / 2.0;
-                    }
+                if let Some(c) = pending_create.take()
+                    && to_ps.contains(&c)
+                {
+                    let h = lay.actor_h[c];
+                    ay = ay.max(cur + h / 2.0 + 2.0);
+                    draw_actor(&mut s.front, &lay, c, ay - h / 2.0);
+                    life_start[c] = ay + h / 2.0;
                 }
                 if let Some(num) = autonum.as_mut() {
                     let fx = m
@@ -766,23 +766,23 @@ pub fn render(d: &Diagram, opts: &RenderOptions) -> String {
                     cur = ay + extra + 12.0;
                 }
                 // Destruction.
-                if let Some(p) = pending_destroy.take() {
-                    if from_ps.contains(&p) || to_ps.contains(&p) {
-                        let _ = write!(
-                            s.front,
-                            "<path class=\"ln\" stroke-width=\"2\" d=\"M{} {}L{} {}M{} {}L{} {}\"/>",
-                            N(x[p] - 8.0),
-                            N(ay - 8.0),
-                            N(x[p] + 8.0),
-                            N(ay + 8.0),
-                            N(x[p] - 8.0),
-                            N(ay + 8.0),
-                            N(x[p] + 8.0),
-                            N(ay - 8.0)
-                        );
-                        life_end[p] = Some(ay);
-                        cur = cur.max(ay + 14.0);
-                    }
+                if let Some(p) = pending_destroy.take()
+                    && (from_ps.contains(&p) || to_ps.contains(&p))
+                {
+                    let _ = write!(
+                        s.front,
+                        "<path class=\"ln\" stroke-width=\"2\" d=\"M{} {}L{} {}M{} {}L{} {}\"/>",
+                        N(x[p] - 8.0),
+                        N(ay - 8.0),
+                        N(x[p] + 8.0),
+                        N(ay + 8.0),
+                        N(x[p] - 8.0),
+                        N(ay + 8.0),
+                        N(x[p] + 8.0),
+                        N(ay - 8.0)
+                    );
+                    life_end[p] = Some(ay);
+                    cur = cur.max(ay + 14.0);
                 }
                 if m.activate {
                     for &p in &to_ps {
@@ -1604,8 +1604,7 @@ fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64) {
     let (x, w, h) = (lay.x[p], lay.w[p], lay.actor_h[p]);
     let lines = &lay.plabels[p];
     let link = part.links.first();
-    let label_top;
-    match part.shape {
+    let label_top = match part.shape {
         Shape::Participant => {
             let _ = write!(
                 out,
@@ -1615,7 +1614,7 @@ fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64) {
                 N(w),
                 N(h)
             );
-            label_top = top + (h - lines_h(lines)) / 2.0;
+            top + (h - lines_h(lines)) / 2.0
         }
         Shape::Database => {
             let (l, r) = (x - w / 2.0, x + w / 2.0);
@@ -1628,7 +1627,7 @@ fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64) {
                 b = N(top + h - 6.0),
                 rx = N(w / 2.0)
             );
-            label_top = top + 6.0 + (h - 6.0 - lines_h(lines)) / 2.0;
+            top + 6.0 + (h - 6.0 - lines_h(lines)) / 2.0
         }
         Shape::Queue => {
             let _ = write!(
@@ -1644,7 +1643,7 @@ fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64) {
                 N(h / 2.0),
                 N(h)
             );
-            label_top = top + (h - lines_h(lines)) / 2.0;
+            top + (h - lines_h(lines)) / 2.0
         }
         Shape::Collections => {
             let _ = write!(
@@ -1659,7 +1658,7 @@ fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64) {
                 N(w),
                 N(h)
             );
-            label_top = top + (h - lines_h(lines)) / 2.0;
+            top + (h - lines_h(lines)) / 2.0
         }
         Shape::Actor => {
             let c = top + 7.0;
@@ -1681,7 +1680,7 @@ fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64) {
                 N(x + 8.0),
                 N(c + 27.0)
             );
-            label_top = top + FIGURE_H + 2.0;
+            top + FIGURE_H + 2.0
         }
         Shape::Boundary => {
             let c = top + 14.0;
@@ -1697,7 +1696,7 @@ fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64) {
                 N(c),
                 N(x - 8.0)
             );
-            label_top = top + FIGURE_H + 2.0;
+            top + FIGURE_H + 2.0
         }
         Shape::Control => {
             let c = top + 15.0;
@@ -1711,7 +1710,7 @@ fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64) {
                 N(x - 2.0),
                 N(c - 12.0)
             );
-            label_top = top + FIGURE_H + 2.0;
+            top + FIGURE_H + 2.0
         }
         Shape::Entity => {
             let c = top + 13.0;
@@ -1724,9 +1723,9 @@ fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64) {
                 N(c + 14.0),
                 N(x + 12.0)
             );
-            label_top = top + FIGURE_H + 2.0;
+            top + FIGURE_H + 2.0
         }
-    }
+    };
     if let Some((_, url)) = link {
         out.push_str("<a href=\"");
         escape(url, out);

@@ -56,12 +56,12 @@ pub fn split_br(s: &str) -> Vec<String> {
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < s.len() {
-        if bytes[i] == b'<' {
-            if let Some(len) = br_len(&s[i..]) {
-                out.push(std::mem::take(&mut cur));
-                i += len;
-                continue;
-            }
+        if bytes[i] == b'<'
+            && let Some(len) = br_len(&s[i..])
+        {
+            out.push(std::mem::take(&mut cur));
+            i += len;
+            continue;
         }
         let c = s[i..].chars().next().unwrap_or(' ');
         cur.push(c);

@@ -523,11 +523,11 @@ fn extensions_are_errors_in_mermaid_fences() {
                 .any(|e| e.help.as_deref().is_some_and(|h| h.contains("```protocol"))),
             "{body}: {e:?}"
         );
-        p(&format!(
-            "sequenceDiagram\nparticipant A\nparticipant B\nparticipant C\n{body}{}",
-            if body.starts_with('&') { "" } else { "" }
-        )
-        .replace("& A", "A ->> C: y\n& A"));
+        // The same line is valid in a protocol fence (`&` needs a previous row).
+        p(
+            &format!("sequenceDiagram\nparticipant A\nparticipant B\nparticipant C\n{body}")
+                .replace("& A", "A ->> C: y\n& A"),
+        );
     }
     // In a mermaid fence an `@{…}` suffix is just label text, as in Mermaid.
     let d = m("sequenceDiagram\nA ->> B: x @{lost}");

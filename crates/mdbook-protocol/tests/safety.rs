@@ -72,14 +72,14 @@ fn xss_payloads_are_inert_everywhere_a_label_goes() {
             Dialect::Protocol,
             "x",
         );
-        if let Ok(r) = r {
-            if p.starts_with("<script") {
-                assert!(
-                    r.svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-                    "{}",
-                    r.svg
-                );
-            }
+        if let Ok(r) = r
+            && p.starts_with("<script")
+        {
+            assert!(
+                r.svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+                "{}",
+                r.svg
+            );
         }
     }
 }
