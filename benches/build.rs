@@ -8,7 +8,11 @@
 //! Run: `cargo build --release && cargo bench --bench build`
 //! (needs `mdbook` 0.5.x on PATH, or `MDBOOK=/path/to/mdbook`; `RUNS=N` to
 //! change the number of alternating runs, default 5).
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "bench binary reports on the terminal")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "bench binary reports on the terminal"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,10 +27,15 @@ fn main() {
     }
     let mdbook = std::env::var("MDBOOK").unwrap_or_else(|_| "mdbook".into());
     if Command::new(&mdbook).arg("--version").output().is_err() {
-        eprintln!("`{mdbook}` not found: install mdBook 0.5 (cargo install mdbook --version 0.5.4 --locked) or set MDBOOK");
+        eprintln!(
+            "`{mdbook}` not found: install mdBook 0.5 (cargo install mdbook --version 0.5.4 --locked) or set MDBOOK"
+        );
         std::process::exit(2);
     }
-    let runs: usize = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
     let tmp = tempfile::tempdir().expect("temp dir");
 
     // 1. The manual.
@@ -38,7 +47,13 @@ fn main() {
     let big = tmp.path().join("big");
     generate(&big, 50, 100, 10);
     copy_snapshot(root, &big);
-    compare("generated book, 5,000 chapters", &archmanual, &mdbook, &big, runs);
+    compare(
+        "generated book, 5,000 chapters",
+        &archmanual,
+        &mdbook,
+        &big,
+        runs,
+    );
 }
 
 fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usize) {
@@ -51,8 +66,20 @@ fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usiz
     let mut base = Vec::new();
     // One warm-up each (file cache), then alternate so drift hits both sides.
     for i in 0..=runs {
-        let a = time(Command::new(archmanual).args(["build", "--book"]).arg(book).arg("--dest-dir").arg(&ours_out));
-        let b = time(Command::new(mdbook).arg("build").arg(&baseline).arg("--dest-dir").arg(&base_out));
+        let a = time(
+            Command::new(archmanual)
+                .args(["build", "--book"])
+                .arg(book)
+                .arg("--dest-dir")
+                .arg(&ours_out),
+        );
+        let b = time(
+            Command::new(mdbook)
+                .arg("build")
+                .arg(&baseline)
+                .arg("--dest-dir")
+                .arg(&base_out),
+        );
         if i > 0 {
             ours.push(a);
             base.push(b);
@@ -134,7 +161,9 @@ fn copy_tree(from: &Path, to: &Path) {
 fn generate(dir: &Path, themes: usize, categories: usize, entries: usize) {
     let src = dir.join("book");
     std::fs::create_dir_all(&src).expect("dir");
-    let manual_toml = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("book.toml")).expect("book.toml");
+    let manual_toml =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("book.toml"))
+            .expect("book.toml");
     std::fs::write(dir.join("book.toml"), manual_toml).expect("book.toml");
     let mut summary = String::from("# Summary\n\n[简介](README.md)\n[技术地图](map.md)\n\n");
     std::fs::write(src.join("README.md"), "# 简介\n\n生成的基准测试书。\n").expect("readme");

@@ -7,7 +7,8 @@ use crate::support::{archmanual, fixture, html_files, main_of, run, workspace_bi
 fn build_with_commands(root: &std::path::Path, dest: &std::path::Path) {
     // Preprocessors are chosen when the book loads, so point the command at
     // the built binary in the config first (as `MDBOOK_PREPROCESSOR__…` would).
-    let mut config = mdbook_driver::config::Config::from_disk(root.join("book.toml")).expect("config");
+    let mut config =
+        mdbook_driver::config::Config::from_disk(root.join("book.toml")).expect("config");
     config
         .set(
             "preprocessor.catalog.command",
@@ -24,17 +25,34 @@ fn in_process_build_matches_command_preprocessors() {
     let dir = fixture("catalog");
     let a = dir.path().join("in-process");
     let b = dir.path().join("commands");
-    let out = run(archmanual().args(["build", "--book"]).arg(dir.path()).arg("--dest-dir").arg(&a));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(archmanual()
+        .args(["build", "--book"])
+        .arg(dir.path())
+        .arg("--dest-dir")
+        .arg(&a));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     build_with_commands(dir.path(), &b);
 
     let pages_a = html_files(&a);
-    assert_eq!(pages_a, html_files(&b), "both builds produce the same pages");
+    assert_eq!(
+        pages_a,
+        html_files(&b),
+        "both builds produce the same pages"
+    );
     assert!(pages_a.iter().any(|p| p.ends_with("backend/index.html")));
     for p in &pages_a {
         let ha = std::fs::read_to_string(a.join(p)).unwrap();
         let hb = std::fs::read_to_string(b.join(p)).unwrap();
-        assert_eq!(main_of(&ha), main_of(&hb), "chapter {} differs", p.display());
+        assert_eq!(
+            main_of(&ha),
+            main_of(&hb),
+            "chapter {} differs",
+            p.display()
+        );
     }
 }
 
@@ -48,10 +66,18 @@ fn mdbook_04_input_gets_a_clear_error() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty(), "nothing on stdout, it belongs to mdBook");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout, it belongs to mdBook"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("called by mdBook 0.4.52"), "{stderr}");
     assert!(stderr.contains(">=0.5.0, <0.6.0"), "{stderr}");
@@ -62,11 +88,21 @@ fn unknown_catalog_settings_are_errors() {
     let dir = fixture("catalog");
     let toml = dir.path().join("book.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, text.replace("before = [\"links\"]", "before = [\"links\"]\nordr = \"name\"")).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace(
+            "before = [\"links\"]",
+            "before = [\"links\"]\nordr = \"name\"",
+        ),
+    )
+    .unwrap();
     let out = run(archmanual().args(["build", "--book"]).arg(dir.path()));
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("[preprocessor.catalog]") && stderr.contains("ordr"), "{stderr}");
+    assert!(
+        stderr.contains("[preprocessor.catalog]") && stderr.contains("ordr"),
+        "{stderr}"
+    );
 }
 
 /// With a real mdBook 0.5 on PATH (`cargo install mdbook --version ^0.5`),
@@ -74,7 +110,10 @@ fn unknown_catalog_settings_are_errors() {
 /// the comparison above (mdBook's own driver running the commands) stands in.
 #[test]
 fn real_mdbook_binary_matches_when_installed() {
-    let Ok(out) = std::process::Command::new("mdbook").arg("--version").output() else {
+    let Ok(out) = std::process::Command::new("mdbook")
+        .arg("--version")
+        .output()
+    else {
         eprintln!("mdbook not on PATH; covered by in_process_build_matches_command_preprocessors");
         return;
     };
@@ -86,19 +125,39 @@ fn real_mdbook_binary_matches_when_installed() {
     let dir = fixture("catalog");
     let a = dir.path().join("in-process");
     let b = dir.path().join("mdbook");
-    let out = run(archmanual().args(["build", "--book"]).arg(dir.path()).arg("--dest-dir").arg(&a));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(archmanual()
+        .args(["build", "--book"])
+        .arg(dir.path())
+        .arg("--dest-dir")
+        .arg(&a));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = run(std::process::Command::new("mdbook")
         .arg("build")
         .arg(dir.path())
         .arg("--dest-dir")
         .arg(&b)
-        .env("MDBOOK_PREPROCESSOR__CATALOG__COMMAND", workspace_bin("mdbook-catalog")));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        .env(
+            "MDBOOK_PREPROCESSOR__CATALOG__COMMAND",
+            workspace_bin("mdbook-catalog"),
+        ));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(html_files(&a), html_files(&b));
     for p in html_files(&a) {
         let ha = std::fs::read_to_string(a.join(&p)).unwrap();
         let hb = std::fs::read_to_string(b.join(&p)).unwrap();
-        assert_eq!(main_of(&ha), main_of(&hb), "chapter {} differs", p.display());
+        assert_eq!(
+            main_of(&ha),
+            main_of(&hb),
+            "chapter {} differs",
+            p.display()
+        );
     }
 }

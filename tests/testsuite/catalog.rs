@@ -23,21 +23,31 @@ fn page(dir: &Path, rel: &str) -> String {
 #[test]
 fn draft_chapters_and_catalog_pages_become_index_pages() {
     let (dir, out) = build_fixture("catalog");
-    assert!(out.status.success(), "build failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "build failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dir = dir.path();
 
     // The draft `后端主题` lands at the directory its pages share.
     let backend = page(dir, "backend/index.html");
     let main = main_of(&backend);
     assert!(main.contains(r#"href="mq/index.html""#), "{main}");
-    assert!(main.contains("消息队列让服务之间异步地交换消息。"), "intro sentence missing: {main}");
+    assert!(
+        main.contains("消息队列让服务之间异步地交换消息。"),
+        "intro sentence missing: {main}"
+    );
     // Nested three deep: the storage draft's entries reach the theme page too.
     assert!(main.contains("https://github.com/postgres/postgres"));
     assert!(main.contains("https://github.com/minio/minio"));
     // The nested draft gets its own page under the shared directory.
     let storage = page(dir, "backend/storage/index.html");
     assert!(main_of(&storage).contains(r#"href="rdbms/index.html""#));
-    assert!(!main_of(&storage).contains("apache/kafka"), "storage index must only cover its subtree");
+    assert!(
+        !main_of(&storage).contains("apache/kafka"),
+        "storage index must only cover its subtree"
+    );
 
     // `{{#catalog}}` page covers its own children.
     let theory = page(dir, "theory/index.html");
@@ -52,7 +62,11 @@ fn draft_chapters_and_catalog_pages_become_index_pages() {
 #[test]
 fn one_source_line_reaches_category_index_and_map() {
     let (dir, out) = build_fixture("catalog");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dir = dir.path();
     let kafka = "https://github.com/apache/kafka";
     for rel in ["backend/mq/index.html", "backend/index.html", "map.html"] {
@@ -73,16 +87,32 @@ fn one_source_line_reaches_category_index_and_map() {
 #[test]
 fn generated_links_resolve_and_special_names_survive() {
     let (dir, out) = build_fixture("catalog");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out_dir = dir.path().join("out");
-    for rel in ["backend/index.html", "backend/storage/index.html", "theory/index.html", "map.html"] {
+    for rel in [
+        "backend/index.html",
+        "backend/storage/index.html",
+        "theory/index.html",
+        "map.html",
+    ] {
         let html = page(dir.path(), rel);
         for href in hrefs(main_of(&html)) {
             if href.starts_with("http") || href.starts_with('#') {
                 continue;
             }
-            let target = Path::new(rel).parent().unwrap().join(href.split('#').next().unwrap());
-            assert!(out_dir.join(&target).exists(), "{rel} links to missing {}", target.display());
+            let target = Path::new(rel)
+                .parent()
+                .unwrap()
+                .join(href.split('#').next().unwrap());
+            assert!(
+                out_dir.join(&target).exists(),
+                "{rel} links to missing {}",
+                target.display()
+            );
         }
     }
     let map = page(dir.path(), "map.html");
@@ -92,7 +122,10 @@ fn generated_links_resolve_and_special_names_survive() {
     assert!(main.contains("Rocket*MQ*"), "{main}");
     assert!(main.contains("Disruptor [LMAX]"), "{main}");
     let backend = page(dir.path(), "backend/index.html");
-    assert!(main_of(&backend).contains("存储 | 数据"), "pipe in a subcategory name breaks the table");
+    assert!(
+        main_of(&backend).contains("存储 | 数据"),
+        "pipe in a subcategory name breaks the table"
+    );
     // Groups from `###` headings are kept.
     assert!(main.contains("分布式消息队列"));
 }
@@ -102,8 +135,14 @@ fn malformed_entries_fail_with_line_and_column() {
     let (_dir, out) = build_fixture("catalog-malformed");
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("tx.md:6:3"), "empty link position missing: {stderr}");
-    assert!(stderr.contains("tx.md:7:3"), "missing description position missing: {stderr}");
+    assert!(
+        stderr.contains("tx.md:6:3"),
+        "empty link position missing: {stderr}"
+    );
+    assert!(
+        stderr.contains("tx.md:7:3"),
+        "missing description position missing: {stderr}"
+    );
     assert!(stderr.contains("empty link target"), "{stderr}");
     assert!(stderr.contains("has no description"), "{stderr}");
     assert!(stderr.contains("CAT001"), "{stderr}");

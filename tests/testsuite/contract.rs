@@ -17,9 +17,18 @@ fn run_preprocessor(name: &str) -> serde_json::Value {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    child.stdin.take().expect("stdin").write_all(INPUT.as_bytes()).expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(INPUT.as_bytes())
+        .expect("write");
     let out = child.wait_with_output().expect("wait");
-    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("stdout is exactly the Book JSON")
 }
 
@@ -36,12 +45,36 @@ fn catalog_speaks_the_05_protocol() {
     assert_eq!(theme["path"], "backend/index.md");
     assert_eq!(theme["source_path"], serde_json::Value::Null);
     assert_eq!(theme["number"], serde_json::json!([1]));
-    assert!(theme["content"].as_str().unwrap().contains("[消息队列](mq/index.md)"));
-    assert_eq!(theme["sub_items"][0]["Chapter"]["parent_names"], serde_json::json!(["后端主题"]));
+    assert!(
+        theme["content"]
+            .as_str()
+            .unwrap()
+            .contains("[消息队列](mq/index.md)")
+    );
+    assert_eq!(
+        theme["sub_items"][0]["Chapter"]["parent_names"],
+        serde_json::json!(["后端主题"])
+    );
     // The Chapter object has exactly mdBook 0.5's fields.
-    let mut keys: Vec<&str> = theme.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = theme
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["content", "name", "number", "parent_names", "path", "source_path", "sub_items"]);
+    assert_eq!(
+        keys,
+        [
+            "content",
+            "name",
+            "number",
+            "parent_names",
+            "path",
+            "source_path",
+            "sub_items"
+        ]
+    );
 }
 
 #[test]

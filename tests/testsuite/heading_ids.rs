@@ -9,8 +9,14 @@ fn rendered_ids(html: &str) -> Vec<String> {
     let main = crate::support::main_of(html);
     let mut out = Vec::new();
     for tag in main.split('<').skip(1) {
-        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-        if !matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "dt") {
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if !matches!(
+            name.as_str(),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "dt"
+        ) {
             continue;
         }
         if let Some(rest) = tag.split("id=\"").nth(1) {
@@ -30,13 +36,21 @@ fn model_ids_match_mdbook_html() {
     let mut compared = 0;
     for ch in &model.chapters {
         let path = ch.path.as_ref().expect("no drafts here");
-        let html = std::fs::read_to_string(dir.path().join("out").join(path.with_extension("html"))).unwrap();
+        let html =
+            std::fs::read_to_string(dir.path().join("out").join(path.with_extension("html")))
+                .unwrap();
         let want = rendered_ids(&html);
         let got: Vec<String> = ch.doc.headings.iter().map(|h| h.id.clone()).collect();
         // html entities in ids: mdBook writes `&amp;` etc. for `&` in attributes.
-        let want: Vec<String> = want.iter().map(|w| archmanual_model::html::decode_entities(w)).collect();
+        let want: Vec<String> = want
+            .iter()
+            .map(|w| archmanual_model::html::decode_entities(w))
+            .collect();
         assert_eq!(got, want, "ids of {}", path.display());
         compared += got.len();
     }
-    assert!(compared > 30, "the fixture should exercise many headings, got {compared}");
+    assert!(
+        compared > 30,
+        "the fixture should exercise many headings, got {compared}"
+    );
 }

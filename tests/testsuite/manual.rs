@@ -10,7 +10,8 @@ use crate::support::{archmanual, html_files, main_of, run};
 /// The book under test: this repository, or `ARCHMANUAL_TEST_BOOK` (a book
 /// root) when set, to try the checks on a work-in-progress copy.
 fn book_root() -> PathBuf {
-    std::env::var_os("ARCHMANUAL_TEST_BOOK").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+    std::env::var_os("ARCHMANUAL_TEST_BOOK")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
 fn built() -> &'static Path {
@@ -22,7 +23,11 @@ fn built() -> &'static Path {
             .arg(book_root())
             .arg("--dest-dir")
             .arg(dir.path()));
-        assert!(out.status.success(), "the manual does not build:\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "the manual does not build:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         dir
     })
     .path()
@@ -59,10 +64,20 @@ fn every_seed_item_is_findable() {
     let print = std::fs::read_to_string(built().join("print.html")).expect("print.html");
     let text = normalise(&strip_tags(&print));
     let data = include_str!("../data/seed000-items.txt");
-    let items: Vec<&str> = data.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
+    let items: Vec<&str> = data
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect();
     assert!(items.len() > 400, "the seed list has {} items", items.len());
-    let missing: Vec<&str> = items.iter().copied().filter(|i| !text.contains(&normalise(i))).collect();
-    assert!(missing.is_empty(), "seed items not in the book: {missing:?}");
+    let missing: Vec<&str> = items
+        .iter()
+        .copied()
+        .filter(|i| !text.contains(&normalise(i)))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "seed items not in the book: {missing:?}"
+    );
 }
 
 #[test]
@@ -82,8 +97,14 @@ fn every_relative_link_image_and_anchor_resolves() {
     let mut broken = Vec::new();
     for p in &pages {
         let main = &mains[p];
-        for target in attr_values(main, "href").into_iter().chain(attr_values(main, "src")) {
-            if target.contains("://") || target.starts_with("mailto:") || target.starts_with("data:") {
+        for target in attr_values(main, "href")
+            .into_iter()
+            .chain(attr_values(main, "src"))
+        {
+            if target.contains("://")
+                || target.starts_with("mailto:")
+                || target.starts_with("data:")
+            {
                 continue;
             }
             let (path_part, fragment) = match target.split_once('#') {
@@ -110,14 +131,20 @@ fn every_relative_link_image_and_anchor_resolves() {
             }
         }
     }
-    assert!(broken.is_empty(), "{} broken links:\n{}", broken.len(), broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
 }
 
 #[test]
 fn no_stub_pages() {
     let book = book_root().join("book");
     let summary = std::fs::read_to_string(book.join("SUMMARY.md")).expect("SUMMARY.md");
-    let model = archmanual_model::Document::parse(summary, &archmanual_model::ParseOptions::default());
+    let model =
+        archmanual_model::Document::parse(summary, &archmanual_model::ParseOptions::default());
     let mut problems = Vec::new();
     for link in &model.links {
         if link.dest.is_empty() {
@@ -147,11 +174,28 @@ fn no_stub_pages() {
 fn a_new_reader_finds_the_way() {
     let index = std::fs::read_to_string(built().join("index.html")).expect("index.html");
     let front = strip_tags(main_of(&index));
-    assert!(front.contains("分布式系统") && front.contains("速查"), "the front page says what the manual is");
-    assert!(front.contains("如何找到一项技术"), "the front page says how to find a technology");
+    assert!(
+        front.contains("分布式系统") && front.contains("速查"),
+        "the front page says what the manual is"
+    );
+    assert!(
+        front.contains("如何找到一项技术"),
+        "the front page says how to find a technology"
+    );
     // The sidebar (mdBook 0.5 writes it to toc.html) shows the seven themes and the other parts.
     let toc = strip_tags(&std::fs::read_to_string(built().join("toc.html")).expect("toc.html"));
-    for part in ["后端主题", "前端主题", "系统运维", "监控", "大数据", "系统安全", "人工智能", "分布式理论", "服务器架构", "技术地图"] {
+    for part in [
+        "后端主题",
+        "前端主题",
+        "系统运维",
+        "监控",
+        "大数据",
+        "系统安全",
+        "人工智能",
+        "分布式理论",
+        "服务器架构",
+        "技术地图",
+    ] {
         assert!(toc.contains(part), "sidebar lacks {part}");
     }
 }
@@ -198,7 +242,10 @@ fn a_project_link_is_written_once_and_shown_everywhere() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "md") {
                 let text = std::fs::read_to_string(&p).expect("md");
-                let doc = archmanual_model::Document::parse(text, &archmanual_model::ParseOptions::default());
+                let doc = archmanual_model::Document::parse(
+                    text,
+                    &archmanual_model::ParseOptions::default(),
+                );
                 if doc.links.iter().any(|l| l.dest == kafka) {
                     sources.push(p.strip_prefix(&book).expect("under book").to_path_buf());
                 }
@@ -208,9 +255,12 @@ fn a_project_link_is_written_once_and_shown_everywhere() {
     assert_eq!(sources, vec![PathBuf::from("backend/mq/index.md")]);
     // …and shown on its category page, the 后端主题 index and the 技术地图.
     for page in ["backend/mq/index.html", "backend/index.html", "map.html"] {
-        let html = std::fs::read_to_string(built().join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
+        let html =
+            std::fs::read_to_string(built().join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
         assert!(
-            attr_values(main_of(&html), "href").iter().any(|h| h == kafka),
+            attr_values(main_of(&html), "href")
+                .iter()
+                .any(|h| h == kafka),
             "{page} does not link {kafka}"
         );
     }

@@ -23,7 +23,9 @@ pub(crate) fn workspace_bin(name: &str) -> PathBuf {
 
 /// Copies `tests/fixtures/<name>` into a fresh temporary directory.
 pub(crate) fn fixture(name: &str) -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     let dir = tempfile::tempdir().expect("temp dir");
     copy_dir(&src, dir.path());
     dir
@@ -50,7 +52,9 @@ pub(crate) fn run(cmd: &mut Command) -> Output {
 /// `<main>…</main>` of an HTML page: the chapter's rendered content.
 pub(crate) fn main_of(html: &str) -> &str {
     let start = html.find("<main>").unwrap_or(0);
-    let end = html[start..].find("</main>").map_or(html.len(), |e| start + e);
+    let end = html[start..]
+        .find("</main>")
+        .map_or(html.len(), |e| start + e);
     &html[start..end]
 }
 

@@ -252,7 +252,10 @@ pub struct DiagnosticSink(std::sync::Arc<std::sync::Mutex<Vec<Diagnostic>>>);
 impl DiagnosticSink {
     /// Adds a diagnostic.
     pub fn push(&self, d: Diagnostic) {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(d);
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(d);
     }
 
     /// Adds many.
@@ -265,6 +268,11 @@ impl DiagnosticSink {
 
     /// Takes everything collected so far.
     pub fn drain(&self) -> Vec<Diagnostic> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        std::mem::take(
+            &mut *self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 }

@@ -20,21 +20,25 @@ pub struct StarLookup(HashMap<String, u64>);
 impl StarLookup {
     /// A lookup from `(owner/repo, stars)` pairs.
     pub fn new(pairs: impl IntoIterator<Item = (String, u64)>) -> Self {
-        StarLookup(pairs.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect())
+        StarLookup(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_lowercase(), v))
+                .collect(),
+        )
     }
 
     /// Reads star counts from the committed snapshot (`book/github-repos.json`).
     pub fn from_snapshot_file(path: &Path) -> Result<Self, crate::CatalogError> {
-        let snapshot = archmanual_github_snapshot::Snapshot::load(path).map_err(|e| crate::CatalogError::Snapshot {
-            path: path.to_path_buf(),
-            message: e.to_string(),
+        let snapshot = archmanual_github_snapshot::Snapshot::load(path).map_err(|e| {
+            crate::CatalogError::Snapshot {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            }
         })?;
-        Ok(StarLookup::new(
-            snapshot
-                .repos
-                .iter()
-                .filter_map(|(key, entry)| entry.meta().map(|m| (key.clone(), m.stars))),
-        ))
+        Ok(StarLookup::new(snapshot.repos.iter().filter_map(
+            |(key, entry)| entry.meta().map(|m| (key.clone(), m.stars)),
+        )))
     }
 
     /// Stars of the repository an entry links to, if known.
@@ -133,12 +137,17 @@ impl Generator<'_> {
                 };
                 rows.push((c, child.name.clone(), intro, self.subtree_entry_count(c)));
             }
-            table(&mut ev, &["分类", "简介", "条目数"], rows.len(), |ev, r| {
-                let (c, name, intro, count) = &rows[r];
-                cell(ev, |ev| self.chapter_link(ev, &here, *c, name));
-                cell(ev, |ev| text(ev, intro));
-                cell(ev, |ev| text(ev, &count.to_string()));
-            });
+            table(
+                &mut ev,
+                &["分类", "简介", "条目数"],
+                rows.len(),
+                |ev, r| {
+                    let (c, name, intro, count) = &rows[r];
+                    cell(ev, |ev| self.chapter_link(ev, &here, *c, name));
+                    cell(ev, |ev| text(ev, intro));
+                    cell(ev, |ev| text(ev, &count.to_string()));
+                },
+            );
         }
 
         for c in self.model.descendants(i) {
@@ -148,7 +157,9 @@ impl Generator<'_> {
             }
             // mdBook wraps heading text in its own anchor, so the link to the
             // category page goes in a paragraph below, not in the heading.
-            heading(&mut ev, HeadingLevel::H2, |ev| text(ev, &self.breadcrumb(i, c)));
+            heading(&mut ev, HeadingLevel::H2, |ev| {
+                text(ev, &self.breadcrumb(i, c))
+            });
             paragraph(&mut ev, |ev| {
                 text(ev, "分类页面：");
                 self.chapter_link(ev, &here, c, &child.name);
@@ -167,7 +178,10 @@ impl Generator<'_> {
         let ch = &self.model.chapters[i];
         let here = self.path(i).map(Path::to_path_buf).unwrap_or_default();
         let mut ev: Events = Vec::new();
-        let title = ch.doc.title().map_or_else(|| ch.name.clone(), str::to_string);
+        let title = ch
+            .doc
+            .title()
+            .map_or_else(|| ch.name.clone(), str::to_string);
         heading(&mut ev, HeadingLevel::H1, |ev| text(ev, &title));
         let categories = self
             .model
@@ -175,11 +189,18 @@ impl Generator<'_> {
             .iter()
             .filter(|c| !c.doc.entries.is_empty())
             .count();
-        let entries: usize = self.model.chapters.iter().map(|c| c.doc.entries.len()).sum();
+        let entries: usize = self
+            .model
+            .chapters
+            .iter()
+            .map(|c| c.doc.entries.len())
+            .sum();
         paragraph(&mut ev, |ev| {
             text(
                 ev,
-                &format!("全书技术一览，由目录自动生成：{categories} 个分类，{entries} 个条目。点击分类名查看选型建议。"),
+                &format!(
+                    "全书技术一览，由目录自动生成：{categories} 个分类，{entries} 个条目。点击分类名查看选型建议。"
+                ),
             )
         });
         for root in self.model.roots() {
@@ -197,7 +218,12 @@ impl Generator<'_> {
             if !r.doc.entries.is_empty() {
                 self.map_entries(&mut ev, &r.doc.entries);
             }
-            let kids: Vec<usize> = r.children.iter().copied().filter(|&c| self.subtree_entry_count(c) > 0).collect();
+            let kids: Vec<usize> = r
+                .children
+                .iter()
+                .copied()
+                .filter(|&c| self.subtree_entry_count(c) > 0)
+                .collect();
             if !kids.is_empty() {
                 ev.push(Event::Start(Tag::List(None)));
                 for c in kids {
@@ -218,7 +244,12 @@ impl Generator<'_> {
         ev.push(Event::Start(Tag::Item));
         self.chapter_link(ev, here, c, &ch.name);
         text(ev, &format!("（{}）", self.subtree_entry_count(c)));
-        let kids: Vec<usize> = ch.children.iter().copied().filter(|&k| self.subtree_entry_count(k) > 0).collect();
+        let kids: Vec<usize> = ch
+            .children
+            .iter()
+            .copied()
+            .filter(|&k| self.subtree_entry_count(k) > 0)
+            .collect();
         if !ch.doc.entries.is_empty() || !kids.is_empty() {
             ev.push(Event::Start(Tag::List(None)));
             let mut groups: Vec<(Option<String>, Vec<&Entry>)> = Vec::new();
@@ -365,7 +396,10 @@ fn link(ev: &mut Events, dest: &str, inner: impl FnOnce(&mut Events)) {
 }
 
 fn table(ev: &mut Events, header: &[&str], rows: usize, mut row: impl FnMut(&mut Events, usize)) {
-    ev.push(Event::Start(Tag::Table(vec![Alignment::None; header.len()])));
+    ev.push(Event::Start(Tag::Table(vec![
+        Alignment::None;
+        header.len()
+    ])));
     ev.push(Event::Start(Tag::TableHead));
     for h in header {
         cell(ev, |ev| text(ev, h));

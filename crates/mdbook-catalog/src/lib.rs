@@ -73,13 +73,16 @@ impl Preprocessor for Catalog {
         let config: CatalogConfig = archmanual_preprocessor_kit::config(ctx, Self::NAME)?;
         let src_dir = ctx.root.join(&ctx.config.book.src);
         let stars = match (&config.order, &self.stars) {
-            (Order::Stars, None) => Some(StarLookup::from_snapshot_file(&src_dir.join(&config.snapshot))?),
+            (Order::Stars, None) => Some(StarLookup::from_snapshot_file(
+                &src_dir.join(&config.snapshot),
+            )?),
             _ => self.stars.clone(),
         };
         let options = ParseOptions::from_config(&ctx.config);
         let (book, diagnostics) = process(book, &options, &config, stars.as_ref(), &src_dir)?;
-        let (errors, warnings): (Vec<_>, Vec<_>) =
-            diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
+        let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics
+            .into_iter()
+            .partition(|d| d.severity == Severity::Error);
         self.sink.extend(warnings);
         if !errors.is_empty() {
             let mut out = Vec::new();
@@ -122,7 +125,11 @@ pub fn process(
 
     // Virtual paths for generated drafts, children first so nested drafts
     // know their own paths.
-    let taken: HashSet<PathBuf> = model.chapters.iter().filter_map(|c| c.path.clone()).collect();
+    let taken: HashSet<PathBuf> = model
+        .chapters
+        .iter()
+        .filter_map(|c| c.path.clone())
+        .collect();
     let mut paths: Vec<Option<PathBuf>> = model.chapters.iter().map(|c| c.path.clone()).collect();
     let mut used = taken.clone();
     for (i, kind) in kinds.iter().enumerate().rev() {
@@ -152,7 +159,10 @@ pub fn process(
                     codes::EMPTY_CATEGORY,
                     Severity::Warning,
                     chapter_file(&model.chapters[i]),
-                    format!("category `{}` has no entries and no subcategories", model.chapters[i].name),
+                    format!(
+                        "category `{}` has no entries and no subcategories",
+                        model.chapters[i].name
+                    ),
                 )
                 .with_help("add entries to its pages, or remove the empty chapter from SUMMARY.md"),
             );
@@ -168,7 +178,12 @@ pub fn process(
     Ok((book, diagnostics))
 }
 
-fn write_back(item: &mut BookItem, index: &mut usize, paths: &[Option<PathBuf>], pages: &mut [Option<String>]) {
+fn write_back(
+    item: &mut BookItem,
+    index: &mut usize,
+    paths: &[Option<PathBuf>],
+    pages: &mut [Option<String>],
+) {
     let BookItem::Chapter(ch) = item else { return };
     let i = *index;
     *index += 1;
@@ -187,7 +202,9 @@ fn write_back(item: &mut BookItem, index: &mut usize, paths: &[Option<PathBuf>],
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
     /// The star snapshot could not be read.
-    #[error("cannot read the GitHub snapshot {path}: {message}; run `archmanual refresh` or set `order = \"source\"` in [preprocessor.catalog]")]
+    #[error(
+        "cannot read the GitHub snapshot {path}: {message}; run `archmanual refresh` or set `order = \"source\"` in [preprocessor.catalog]"
+    )]
     Snapshot {
         /// The snapshot's path.
         path: PathBuf,
@@ -209,9 +226,14 @@ pub fn entry_diagnostics(model: &BookModel) -> Vec<Diagnostic> {
         for p in &ch.doc.entry_problems {
             let (message, help) = p.message();
             out.push(
-                Diagnostic::new(codes::MALFORMED_ENTRY, Severity::Error, chapter_file(ch), message)
-                    .at(ch.doc.location(p.span))
-                    .with_help(help),
+                Diagnostic::new(
+                    codes::MALFORMED_ENTRY,
+                    Severity::Error,
+                    chapter_file(ch),
+                    message,
+                )
+                .at(ch.doc.location(p.span))
+                .with_help(help),
             );
         }
     }

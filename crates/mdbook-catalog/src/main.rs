@@ -1,5 +1,8 @@
 //! `mdbook-catalog`: the command mdBook runs (`[preprocessor.catalog]`).
-#![allow(clippy::print_stderr, reason = "the binary owns stderr; stdout is mdBook's")]
+#![allow(
+    clippy::print_stderr,
+    reason = "the binary owns stderr; stdout is mdBook's"
+)]
 
 use std::process::ExitCode;
 
@@ -9,7 +12,12 @@ use mdbook_catalog::Catalog;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let catalog = Catalog::default();
-    let result = run(&catalog, &args, std::io::stdin().lock(), std::io::stdout().lock());
+    let result = run(
+        &catalog,
+        &args,
+        std::io::stdin().lock(),
+        std::io::stdout().lock(),
+    );
     for warning in catalog.sink().drain() {
         eprintln!("warning: {warning}");
     }

@@ -8,7 +8,12 @@ use archmanual_model::BookModel;
 /// A stable path for the generated page of draft chapter `idx`: the
 /// `index.md` of the deepest directory shared by every page under it, unless
 /// that file exists or is taken; then `catalog/<section-number>.md`.
-pub(crate) fn virtual_path(model: &BookModel, idx: usize, taken: &HashSet<PathBuf>, src_dir: &Path) -> PathBuf {
+pub(crate) fn virtual_path(
+    model: &BookModel,
+    idx: usize,
+    taken: &HashSet<PathBuf>,
+    src_dir: &Path,
+) -> PathBuf {
     let dirs: Vec<PathBuf> = model
         .descendants(idx)
         .into_iter()
@@ -18,7 +23,11 @@ pub(crate) fn virtual_path(model: &BookModel, idx: usize, taken: &HashSet<PathBu
     if let Some(first) = dirs.first() {
         let mut common: Vec<Component<'_>> = first.components().collect();
         for d in &dirs[1..] {
-            let n = common.iter().zip(d.components()).take_while(|(a, b)| *a == b).count();
+            let n = common
+                .iter()
+                .zip(d.components())
+                .take_while(|(a, b)| *a == b)
+                .count();
             common.truncate(n);
         }
         // A lone child's own directory would collide with its page: walk up
@@ -55,11 +64,23 @@ pub(crate) fn virtual_path(model: &BookModel, idx: usize, taken: &HashSet<PathBu
 
 /// The relative link from page `from` to page `to` (both relative to the source dir).
 pub(crate) fn relative_link(from: &Path, to: &Path) -> String {
-    let from_dir: Vec<_> = from.parent().map(|p| p.components().collect()).unwrap_or_default();
+    let from_dir: Vec<_> = from
+        .parent()
+        .map(|p| p.components().collect())
+        .unwrap_or_default();
     let to_parts: Vec<_> = to.components().collect();
-    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), from_dir.len() - common).collect();
-    parts.extend(to_parts[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<String> =
+        std::iter::repeat_n("..".to_string(), from_dir.len() - common).collect();
+    parts.extend(
+        to_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }
 
@@ -69,12 +90,27 @@ mod tests {
 
     #[test]
     fn relative_links_between_pages() {
-        assert_eq!(relative_link(Path::new("backend/index.md"), Path::new("backend/mq/index.md")), "mq/index.md");
-        assert_eq!(relative_link(Path::new("map.md"), Path::new("backend/mq/index.md")), "backend/mq/index.md");
         assert_eq!(
-            relative_link(Path::new("security/application/index.md"), Path::new("security/ops/host/index.md")),
+            relative_link(
+                Path::new("backend/index.md"),
+                Path::new("backend/mq/index.md")
+            ),
+            "mq/index.md"
+        );
+        assert_eq!(
+            relative_link(Path::new("map.md"), Path::new("backend/mq/index.md")),
+            "backend/mq/index.md"
+        );
+        assert_eq!(
+            relative_link(
+                Path::new("security/application/index.md"),
+                Path::new("security/ops/host/index.md")
+            ),
             "../ops/host/index.md"
         );
-        assert_eq!(relative_link(Path::new("catalog/section-3.md"), Path::new("a.md")), "../a.md");
+        assert_eq!(
+            relative_link(Path::new("catalog/section-3.md"), Path::new("a.md")),
+            "../a.md"
+        );
     }
 }

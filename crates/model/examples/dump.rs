@@ -7,5 +7,8 @@ fn main() {
         String::from_utf8_lossy(&bytes).into_owned(),
         &archmanual_model::ParseOptions::default(),
     );
-    println!("{}", serde_json::to_string_pretty(&doc).expect("serializable"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&doc).expect("serializable")
+    );
 }

@@ -57,7 +57,13 @@ impl BookModel {
         model
     }
 
-    fn add_item(&mut self, item: &BookItem, parent: Option<usize>, depth: usize, options: &ParseOptions) {
+    fn add_item(
+        &mut self,
+        item: &BookItem,
+        parent: Option<usize>,
+        depth: usize,
+        options: &ParseOptions,
+    ) {
         let BookItem::Chapter(ch) = item else {
             return;
         };
@@ -98,9 +104,9 @@ impl BookModel {
 
     /// The chapter rendered at `path` (relative to the source dir), or whose source is `path`.
     pub fn chapter_by_path(&self, path: &Path) -> Option<usize> {
-        self.chapters.iter().position(|c| {
-            c.path.as_deref() == Some(path) || c.source_path.as_deref() == Some(path)
-        })
+        self.chapters
+            .iter()
+            .position(|c| c.path.as_deref() == Some(path) || c.source_path.as_deref() == Some(path))
     }
 
     /// All descendants of `idx`, depth-first in SUMMARY order (not `idx` itself).

@@ -63,7 +63,9 @@ pub(crate) fn scan(source: &str, code: &[Span]) -> Vec<Directive> {
             continue;
         };
         let args_raw = &tail[..close];
-        if args_raw.contains('}') || (!args_raw.is_empty() && !args_raw.starts_with(char::is_whitespace)) {
+        if args_raw.contains('}')
+            || (!args_raw.is_empty() && !args_raw.starts_with(char::is_whitespace))
+        {
             continue;
         }
         let end = i + ws + 1 + name_len + close + 2;
@@ -101,8 +103,14 @@ mod tests {
     fn finds_directives_and_skips_escaped_ones() {
         let src = "a {{#include foo.md:bar}} b \\{{#include no.md}} {{#catalog}} {{ #title T }}";
         let d = scan(src, &[]);
-        let names: Vec<_> = d.iter().map(|d| (d.name.as_str(), d.args.as_str())).collect();
-        assert_eq!(names, vec![("include", "foo.md:bar"), ("catalog", ""), ("title", "T")]);
+        let names: Vec<_> = d
+            .iter()
+            .map(|d| (d.name.as_str(), d.args.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![("include", "foo.md:bar"), ("catalog", ""), ("title", "T")]
+        );
         assert_eq!(d[0].target.as_deref(), Some("foo.md"));
         assert_eq!(d[0].selector.as_deref(), Some("bar"));
         assert_eq!(d[0].span.text(src), "{{#include foo.md:bar}}");

@@ -80,14 +80,18 @@ impl EntryProblem {
             ),
             EntryProblemKind::EmptyLink => (
                 format!("entry `{}` has an empty link target", self.text.trim()),
-                "put the project's repository URL (or official site) between the parentheses".into(),
+                "put the project's repository URL (or official site) between the parentheses"
+                    .into(),
             ),
             EntryProblemKind::MissingDescription => (
                 format!("entry `{}` has no description", self.text.trim()),
                 format!("add ` - ` and a one-sentence description after the link: `{example}`"),
             ),
             EntryProblemKind::NotAnEntry => (
-                format!("item `{}` in an entry list is not an entry", self.text.trim()),
+                format!(
+                    "item `{}` in an entry list is not an entry",
+                    self.text.trim()
+                ),
                 format!(
                     "every item of an entry list must be `{example}`; move other bullets under a different heading"
                 ),
@@ -101,7 +105,10 @@ impl EntryProblem {
                 "the fields are `官网: <url>` (homepage) and `标签: a, b` (tags)".into(),
             ),
             EntryProblemKind::MalformedField => (
-                format!("nested item `{}` under an entry is not a field", self.text.trim()),
+                format!(
+                    "nested item `{}` under an entry is not a field",
+                    self.text.trim()
+                ),
                 "write fields as `  - 官网: https://…` or `  - 标签: a, b`".into(),
             ),
         }

@@ -95,7 +95,11 @@ pub fn scan_attributes(text: &str) -> Vec<HtmlAttr> {
                 attrs.push((name, Span::new(j, j)));
             }
         }
-        let end = if j < bytes.len() && bytes[j] == b'>' { j + 1 } else { j };
+        let end = if j < bytes.len() && bytes[j] == b'>' {
+            j + 1
+        } else {
+            j
+        };
         let tag_span = Span::new(lt, end);
         for (name, value_span) in attrs {
             if name.is_empty() {
@@ -135,7 +139,9 @@ pub fn decode_entities(s: &str) -> String {
                 "apos" => Some('\''),
                 "nbsp" => Some('\u{a0}'),
                 _ if ent.starts_with("#x") || ent.starts_with("#X") => {
-                    u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&ent[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 }
                 _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
                 _ => None,

@@ -57,7 +57,13 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
     let defs: Vec<(String, Span, String)> = parser
         .reference_definitions()
         .iter()
-        .map(|(label, def)| (label.to_string(), Span::from(def.span.clone()), def.dest.to_string()))
+        .map(|(label, def)| {
+            (
+                label.to_string(),
+                Span::from(def.span.clone()),
+                def.dest.to_string(),
+            )
+        })
         .collect();
 
     let mut links: Vec<Link> = Vec::new();
@@ -115,7 +121,9 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
 
         if in_intro {
             match &event {
-                Event::Text(t) | Event::Code(t) => intro.get_or_insert_with(String::new).push_str(t),
+                Event::Text(t) | Event::Code(t) => {
+                    intro.get_or_insert_with(String::new).push_str(t)
+                }
                 Event::SoftBreak | Event::HardBreak => {
                     intro.get_or_insert_with(String::new).push(' ')
                 }
@@ -126,6 +134,7 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
                 _ => {}
             }
         }
+        let is_image_event = matches!(&event, Event::Start(Tag::Image { .. }));
         match event {
             Event::Start(Tag::Paragraph)
                 if !intro_done && item_stack.is_empty() && blockquote_depth == 0 =>
@@ -181,7 +190,7 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
                 title,
                 id,
             }) => {
-                let image = matches!(event_kind_is_image(&source, span), true);
+                let image = is_image_event;
                 let kind = match link_type {
                     LinkType::Inline => LinkKind::Inline,
                     LinkType::Reference | LinkType::ReferenceUnknown => LinkKind::Reference,
@@ -268,16 +277,18 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
             }
             Event::HardBreak => push_piece(&mut items, &item_stack, span.start, " "),
             Event::Html(h) | Event::InlineHtml(h) => {
-                if let Some(head) = open_heading.as_mut() {
-                    if open_links.iter().all(|l| !links[l.index].image) {
-                        head.text.push_str(&text_content(&h));
-                    }
+                if let Some(head) = open_heading.as_mut()
+                    && open_links.iter().all(|l| !links[l.index].image)
+                {
+                    head.text.push_str(&text_content(&h));
                 }
                 for attr in scan_attributes(&h) {
                     // Event text may be a slice of the source or not (HTML blocks
                     // arrive line by line); map by searching the source range.
-                    let base = span.start + source[span.start..span.end].find(h.as_ref()).unwrap_or(0);
-                    let value_span = Span::new(base + attr.value_span.start, base + attr.value_span.end);
+                    let base =
+                        span.start + source[span.start..span.end].find(h.as_ref()).unwrap_or(0);
+                    let value_span =
+                        Span::new(base + attr.value_span.start, base + attr.value_span.end);
                     let tag_span = Span::new(base + attr.tag_span.start, base + attr.tag_span.end);
                     match attr.name.as_str() {
                         "id" | "name" if !attr.value.is_empty() => anchors.push(Anchor {
@@ -338,7 +349,9 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
                 }
             }
             Event::Start(Tag::BlockQuote(_)) => blockquote_depth += 1,
-            Event::End(TagEnd::BlockQuote(_)) => blockquote_depth = blockquote_depth.saturating_sub(1),
+            Event::End(TagEnd::BlockQuote(_)) => {
+                blockquote_depth = blockquote_depth.saturating_sub(1)
+            }
             Event::Start(Tag::List(first)) => {
                 lists.push(OpenList {
                     ordered: first.is_some(),
@@ -347,10 +360,10 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
                 });
             }
             Event::End(TagEnd::List(_)) => {
-                if let Some(list) = lists.pop() {
-                    if list.depth == 1 {
-                        finished_top_lists.push(list);
-                    }
+                if let Some(list) = lists.pop()
+                    && list.depth == 1
+                {
+                    finished_top_lists.push(list);
                 }
             }
             Event::Start(Tag::Item) => {
@@ -403,13 +416,12 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
     }
 }
 
-/// pulldown-cmark reports images with the `Image` tag; we re-check the source
-/// so a link and an image at the same span are told apart.
-fn event_kind_is_image(source: &str, span: Span) -> bool {
-    source[span.start..].starts_with("![")
-}
-
-fn push_text(links: &mut [Link], open_links: &[OpenLink], heading: &mut Option<OpenHeading>, t: &str) {
+fn push_text(
+    links: &mut [Link],
+    open_links: &[OpenLink],
+    heading: &mut Option<OpenHeading>,
+    t: &str,
+) {
     if let Some(l) = open_links.last() {
         links[l.index].text.push_str(t);
     }
@@ -438,7 +450,12 @@ fn text_runs_push(runs: &mut Vec<Span>, span: Span) {
 }
 
 fn find_def(source: &str, defs: &[(String, Span, String)], label: &str) -> Option<Span> {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     let want = norm(label);
     defs.iter()
         .find(|(l, _, _)| norm(l) == want)
@@ -507,13 +524,21 @@ fn entries_of(
             .iter()
             .map(|&i| item_shape(source, links, &items[i]))
             .collect();
-        if !analyses.iter().any(|a| matches!(a, ItemShape::Entry { .. })) {
+        if !analyses
+            .iter()
+            .any(|a| matches!(a, ItemShape::Entry { .. }))
+        {
             continue;
         }
         for (&i, shape) in list.items.iter().zip(analyses) {
             let item = &items[i];
             let first_line = item.first_para.unwrap_or(item.span);
-            let text = first_line.text(source).lines().next().unwrap_or("").to_string();
+            let text = first_line
+                .text(source)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
             let problem = |kind| EntryProblem {
                 kind,
                 span: first_line,
@@ -649,7 +674,10 @@ fn item_shape(source: &str, links: &[Link], item: &ItemInfo) -> ItemShape {
 fn name_span(source: &str, span: Span) -> Span {
     let text = span.text(source);
     let start = span.start + usize::from(text.starts_with('['));
-    let close = text.rfind("](").or_else(|| text.find(']')).unwrap_or(text.len());
+    let close = text
+        .rfind("](")
+        .or_else(|| text.find(']'))
+        .unwrap_or(text.len());
     Span::new(start, (span.start + close).max(start))
 }
 
@@ -660,7 +688,7 @@ fn unlinked_brackets(source: &str, runs: &[Span], links: &[Link]) -> Vec<Unlinke
         let mut i = 0;
         while let Some(open) = text[i..].find('[') {
             let open = i + open;
-            let Some(close_rel) = text[open + 1..].find(|c| c == ']' || c == '[' || c == '\n') else {
+            let Some(close_rel) = text[open + 1..].find([']', '[', '\n']) else {
                 break;
             };
             let close = open + 1 + close_rel;
@@ -671,7 +699,9 @@ fn unlinked_brackets(source: &str, runs: &[Span], links: &[Link]) -> Vec<Unlinke
             let inner = &text[open + 1..close];
             let span = Span::new(run.start + open, run.start + close + 1);
             let escaped = open > 0 && text.as_bytes()[open - 1] == b'\\';
-            let in_link = links.iter().any(|l| l.span.start <= span.start && span.end <= l.span.end);
+            let in_link = links
+                .iter()
+                .any(|l| l.span.start <= span.start && span.end <= l.span.end);
             let next = text[close + 1..].chars().next();
             if !escaped && !in_link && !inner.trim().is_empty() && next != Some('(') {
                 out.push(UnlinkedBracket {

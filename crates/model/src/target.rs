@@ -70,7 +70,10 @@ fn has_scheme(dest: &str) -> bool {
         Some(i) => {
             let scheme = &dest[..i];
             !scheme.is_empty()
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
                 && scheme
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
@@ -98,11 +101,7 @@ pub fn resolve_relative(from: &Path, rel: &str) -> (PathBuf, bool) {
     for c in joined.components() {
         match c {
             Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
-            Component::ParentDir => {
-                if out.pop().is_none() {
-                    escapes = true;
-                }
-            }
+            Component::ParentDir if out.pop().is_none() => escapes = true,
             _ => {}
         }
     }
@@ -138,7 +137,10 @@ mod tests {
         ));
         assert!(matches!(
             LinkTarget::classify("../../../x.md", ch),
-            LinkTarget::Local { escapes_root: true, .. }
+            LinkTarget::Local {
+                escapes_root: true,
+                ..
+            }
         ));
         assert_eq!(LinkTarget::classify("  ", ch), LinkTarget::Empty);
     }

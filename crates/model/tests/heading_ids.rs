@@ -22,7 +22,10 @@ fn cjk_table_rows() {
         ("## ① 序号 〇", "①-序号-〇"),
         ("## 🚀 火箭 🚀", "-火箭-"),
         ("## `etcd` 配置", "etcd-配置"),
-        ("## [Kafka](https://kafka.apache.org) 消息队列", "kafka-消息队列"),
+        (
+            "## [Kafka](https://kafka.apache.org) 消息队列",
+            "kafka-消息队列",
+        ),
         ("## 自定义 {#custom-id}", "custom-id"),
         ("## a -- b", "a--b"),
         ("## ::", ""),
@@ -77,7 +80,10 @@ fn image_alt_text_is_not_part_of_the_id() {
 
 #[test]
 fn raw_html_headings_are_anchors_not_generated_ids() {
-    let doc = Document::parse("<h2 id=\"手写\">手写</h2>\n\n<a name=\"old\"></a>\n", &ParseOptions::default());
+    let doc = Document::parse(
+        "<h2 id=\"手写\">手写</h2>\n\n<a name=\"old\"></a>\n",
+        &ParseOptions::default(),
+    );
     assert!(doc.headings.is_empty());
     let anchors: Vec<_> = doc.anchors.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(anchors, vec!["手写", "old"]);

@@ -8,7 +8,9 @@ fn parse(src: &str) -> Document {
 
 #[test]
 fn links_in_code_are_not_links() {
-    let doc = parse("`[a](b.md)`\n\n```md\n[c](d.md) <a href=\"e.md\">\n```\n\n    [f](g.md)\n\n[h](i.md)\n");
+    let doc = parse(
+        "`[a](b.md)`\n\n```md\n[c](d.md) <a href=\"e.md\">\n```\n\n    [f](g.md)\n\n[h](i.md)\n",
+    );
     let dests: Vec<_> = doc.links.iter().map(|l| l.dest.as_str()).collect();
     assert_eq!(dests, vec!["i.md"]);
     assert_eq!(doc.code_blocks.len(), 2);
@@ -24,17 +26,44 @@ fn every_link_kind_with_positions() {
     let got: Vec<_> = doc
         .links
         .iter()
-        .map(|l| (l.kind, l.image, l.dest.as_str(), l.dest_span.map(|s| s.text(src))))
+        .map(|l| {
+            (
+                l.kind,
+                l.image,
+                l.dest.as_str(),
+                l.dest_span.map(|s| s.text(src)),
+            )
+        })
         .collect();
     assert_eq!(
         got,
         vec![
             (LinkKind::Inline, false, "a.md#x", Some("a.md#x")),
             (LinkKind::Inline, true, "img/p.png", Some("img/p.png")),
-            (LinkKind::Reference, false, "ref target.md", Some("ref target.md")),
-            (LinkKind::Collapsed, false, "ref target.md", Some("ref target.md")),
-            (LinkKind::Shortcut, false, "ref target.md", Some("ref target.md")),
-            (LinkKind::Autolink, false, "https://auto.example/x", Some("https://auto.example/x")),
+            (
+                LinkKind::Reference,
+                false,
+                "ref target.md",
+                Some("ref target.md")
+            ),
+            (
+                LinkKind::Collapsed,
+                false,
+                "ref target.md",
+                Some("ref target.md")
+            ),
+            (
+                LinkKind::Shortcut,
+                false,
+                "ref target.md",
+                Some("ref target.md")
+            ),
+            (
+                LinkKind::Autolink,
+                false,
+                "https://auto.example/x",
+                Some("https://auto.example/x")
+            ),
             (LinkKind::HtmlHref, false, "raw.md", Some("raw.md")),
             (LinkKind::HtmlSrc, true, "pic.svg", Some("pic.svg")),
         ]
@@ -51,7 +80,10 @@ fn every_link_kind_with_positions() {
 fn nested_brackets_and_parentheses_in_destinations() {
     let src = "[a [b] c](https://x.example/wiki/A_(b)) [d](<with space.md>)";
     let doc = parse(src);
-    assert_eq!(doc.links[0].dest_span.unwrap().text(src), "https://x.example/wiki/A_(b)");
+    assert_eq!(
+        doc.links[0].dest_span.unwrap().text(src),
+        "https://x.example/wiki/A_(b)"
+    );
     assert_eq!(doc.links[1].dest, "with space.md");
     assert_eq!(doc.links[1].dest_span.unwrap().text(src), "with space.md");
 }
@@ -61,8 +93,15 @@ fn html_anchors_and_directives() {
     let src = "<div id=\"top\"></div>\n\n{{#include ../x.md:part}}\n\n\\{{#include no.md}}\n\n```\n{{#include in-code.rs}}\n```\n";
     let doc = parse(src);
     assert_eq!(doc.anchors[0].id, "top");
-    let d: Vec<_> = doc.directives.iter().map(|d| (d.target.as_deref(), d.in_code)).collect();
-    assert_eq!(d, vec![(Some("../x.md"), false), (Some("in-code.rs"), true)]);
+    let d: Vec<_> = doc
+        .directives
+        .iter()
+        .map(|d| (d.target.as_deref(), d.in_code))
+        .collect();
+    assert_eq!(
+        d,
+        vec![(Some("../x.md"), false), (Some("in-code.rs"), true)]
+    );
     assert_eq!(doc.directives[0].selector.as_deref(), Some("part"));
 }
 
@@ -70,8 +109,19 @@ fn html_anchors_and_directives() {
 fn entries_groups_fields_and_problems() {
     let src = "# 消息队列\n\n消息队列解耦生产者与消费者。第二句。\n\n## 开源项目\n\n- [Kafka](https://github.com/apache/kafka) - 分布式 `log`。\n  - 官网: https://kafka.apache.org\n  - 标签: 流处理, 日志\n\n### 内存队列\n\n- [Disruptor](https://github.com/LMAX-Exchange/disruptor) — 环形缓冲区。\n- [Redis]\n- [Hmily]()\n- [ByteTCC](https://github.com/liuyangming/ByteTCC)\n- Druid\n- [X](https://x.example) - y\n  - 作者: 某人\n  - [Nested](https://n.example) - z\n\n## 清单\n\n- 普通列表项\n- [链接开头](https://a.example)\n";
     let doc = parse(src);
-    let names: Vec<_> = doc.entries.iter().map(|e| (e.name.as_str(), e.group.as_deref())).collect();
-    assert_eq!(names, vec![("Kafka", None), ("Disruptor", Some("内存队列")), ("X", Some("内存队列"))]);
+    let names: Vec<_> = doc
+        .entries
+        .iter()
+        .map(|e| (e.name.as_str(), e.group.as_deref()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("Kafka", None),
+            ("Disruptor", Some("内存队列")),
+            ("X", Some("内存队列"))
+        ]
+    );
     let kafka = &doc.entries[0];
     assert_eq!(kafka.description, "分布式 log。");
     assert_eq!(kafka.description_markdown, "分布式 `log`。");
@@ -96,12 +146,21 @@ fn entries_groups_fields_and_problems() {
     );
     // The checklist is not an entry list: no item has the entry form.
     assert!(doc.entries.iter().all(|e| e.name != "链接开头"));
-    assert_eq!(doc.intro_sentence().as_deref(), Some("消息队列解耦生产者与消费者。"));
+    assert_eq!(
+        doc.intro_sentence().as_deref(),
+        Some("消息队列解耦生产者与消费者。")
+    );
 }
 
 #[test]
 fn unlinked_brackets_are_reported_but_links_and_tasks_are_not() {
-    let doc = parse("用 [Redis] 和 [Kafka](https://k.example)。\n\n- [ ] 待办\n- [x] 完成\n\n脚注[^1]\n\n[^1]: 注。\n");
-    let texts: Vec<_> = doc.unlinked_brackets.iter().map(|b| b.text.as_str()).collect();
+    let doc = parse(
+        "用 [Redis] 和 [Kafka](https://k.example)。\n\n- [ ] 待办\n- [x] 完成\n\n脚注[^1]\n\n[^1]: 注。\n",
+    );
+    let texts: Vec<_> = doc
+        .unlinked_brackets
+        .iter()
+        .map(|b| b.text.as_str())
+        .collect();
     assert_eq!(texts, vec!["Redis"]);
 }

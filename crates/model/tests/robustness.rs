@@ -77,7 +77,11 @@ fn adversarial_inputs() {
     check("[".repeat(20_000) + &"]".repeat(20_000));
     check("*".repeat(50_000));
     // A single huge line.
-    check(format!("- [x](https://e.example/{}) - {}", "a".repeat(200_000), "说明".repeat(50_000)));
+    check(format!(
+        "- [x](https://e.example/{}) - {}",
+        "a".repeat(200_000),
+        "说明".repeat(50_000)
+    ));
     // Unbalanced HTML.
     check("<div><a href=\"x<span id='".repeat(3000));
     check("<!--".repeat(1000));

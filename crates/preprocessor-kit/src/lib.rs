@@ -54,7 +54,9 @@ pub enum KitError {
         message: String,
     },
     /// Unknown command line.
-    #[error("usage: {0} [supports <renderer>]  (normally run by mdBook, which sends JSON on stdin)")]
+    #[error(
+        "usage: {0} [supports <renderer>]  (normally run by mdBook, which sends JSON on stdin)"
+    )]
     Usage(String),
 }
 
@@ -74,7 +76,8 @@ pub fn check_input_version(name: &str, input: &serde_json::Value) -> Result<(), 
         .ok_or_else(|| {
             KitError::NotProtocol("expected `[context, book]` with `context.mdbook_version`".into())
         })?;
-    let req = semver::VersionReq::parse(SUPPORTED_MDBOOK).map_err(|e| KitError::NotProtocol(e.to_string()))?;
+    let req = semver::VersionReq::parse(SUPPORTED_MDBOOK)
+        .map_err(|e| KitError::NotProtocol(e.to_string()))?;
     let ok = semver::Version::parse(found).is_ok_and(|v| {
         // Pre-releases of 0.5 (0.5.0-alpha.x) speak the 0.5 protocol too.
         req.matches(&v) || (v.major == 0 && v.minor == 5)
@@ -90,17 +93,24 @@ pub fn check_input_version(name: &str, input: &serde_json::Value) -> Result<(), 
 }
 
 /// Reads mdBook's input from `reader`: version check first, then deserialize.
-pub fn parse_input(name: &str, mut reader: impl Read) -> Result<(PreprocessorContext, Book), KitError> {
+pub fn parse_input(
+    name: &str,
+    mut reader: impl Read,
+) -> Result<(PreprocessorContext, Book), KitError> {
     let mut raw = String::new();
-    reader.read_to_string(&mut raw).map_err(|source| KitError::Io {
-        what: "reading mdBook's JSON from stdin",
-        source,
-    })?;
+    reader
+        .read_to_string(&mut raw)
+        .map_err(|source| KitError::Io {
+            what: "reading mdBook's JSON from stdin",
+            source,
+        })?;
     let value: serde_json::Value =
         serde_json::from_str(&raw).map_err(|e| KitError::NotProtocol(e.to_string()))?;
     check_input_version(name, &value)?;
     mdbook_preprocessor::parse_input(raw.as_bytes()).map_err(|e| {
-        KitError::Input(serde_json::Error::io(std::io::Error::other(format!("{e:#}"))))
+        KitError::Input(serde_json::Error::io(std::io::Error::other(format!(
+            "{e:#}"
+        ))))
     })
 }
 
@@ -125,7 +135,8 @@ pub fn run<P: Preprocessor>(
 ) -> Result<Outcome, KitError> {
     match args {
         [cmd, renderer] if cmd == "supports" => Ok(Outcome::Supports(
-            pre.supports_renderer(renderer).map_err(KitError::Preprocessor)?,
+            pre.supports_renderer(renderer)
+                .map_err(KitError::Preprocessor)?,
         )),
         [] => {
             let (ctx, book) = parse_input(pre.name(), input)?;
@@ -147,7 +158,10 @@ pub fn run<P: Preprocessor>(
 /// Reads the typed settings of `[preprocessor.NAME]`, ignoring the keys
 /// mdBook itself uses. `T` should be `#[serde(deny_unknown_fields)]`, so a
 /// misspelled key is an error naming the table.
-pub fn config<T: DeserializeOwned + Default>(ctx: &PreprocessorContext, name: &str) -> Result<T, KitError> {
+pub fn config<T: DeserializeOwned + Default>(
+    ctx: &PreprocessorContext,
+    name: &str,
+) -> Result<T, KitError> {
     let err = |message: String| KitError::Config {
         table: name.to_string(),
         message,
@@ -164,7 +178,8 @@ pub fn config<T: DeserializeOwned + Default>(ctx: &PreprocessorContext, name: &s
             map.remove(*key);
         }
     }
-    serde_json::from_value(table).map_err(|e| err(format!("{e}; see the crate README for the settings")))
+    serde_json::from_value(table)
+        .map_err(|e| err(format!("{e}; see the crate README for the settings")))
 }
 
 #[cfg(test)]
@@ -176,7 +191,11 @@ mod tests {
         fn name(&self) -> &str {
             "nop"
         }
-        fn run(&self, _: &PreprocessorContext, book: Book) -> mdbook_preprocessor::errors::Result<Book> {
+        fn run(
+            &self,
+            _: &PreprocessorContext,
+            book: Book,
+        ) -> mdbook_preprocessor::errors::Result<Book> {
             Ok(book)
         }
         fn supports_renderer(&self, r: &str) -> mdbook_preprocessor::errors::Result<bool> {
@@ -208,8 +227,14 @@ mod tests {
     #[test]
     fn supports_answers_per_renderer() {
         let args = |r: &str| vec!["supports".to_string(), r.to_string()];
-        assert_eq!(run(&Nop, &args("html"), &[][..], Vec::new()).unwrap(), Outcome::Supports(true));
-        assert_eq!(run(&Nop, &args("epub"), &[][..], Vec::new()).unwrap(), Outcome::Supports(false));
+        assert_eq!(
+            run(&Nop, &args("html"), &[][..], Vec::new()).unwrap(),
+            Outcome::Supports(true)
+        );
+        assert_eq!(
+            run(&Nop, &args("epub"), &[][..], Vec::new()).unwrap(),
+            Outcome::Supports(false)
+        );
         assert!(matches!(
             run(&Nop, &["bogus".into()], &[][..], Vec::new()),
             Err(KitError::Usage(_))
