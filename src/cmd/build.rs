@@ -33,11 +33,50 @@ pub(crate) fn load(root: &Path, sink: &DiagnosticSink) -> anyhow::Result<MDBook>
             .flatten()
             .is_some()
     };
-    let catalog = declared(mdbook_catalog::Catalog::NAME);
+    let (catalog, protocol) = (declared(mdbook_catalog::Catalog::NAME), declared("protocol"));
     if catalog {
         md.with_preprocessor(mdbook_catalog::Catalog::with_sink(sink.clone()));
     }
+    if protocol {
+        md.with_preprocessor(Draining {
+            inner: mdbook_protocol::ProtocolPreprocessor::new(),
+            sink: sink.clone(),
+        });
+    }
     Ok(md)
+}
+
+/// Runs a preprocessor that keeps its own diagnostics and moves them into the
+/// shared sink after each run (mdBook owns the preprocessor once registered).
+struct Draining {
+    inner: mdbook_protocol::ProtocolPreprocessor,
+    sink: DiagnosticSink,
+}
+
+impl mdbook_preprocessor::Preprocessor for Draining {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn run(
+        &self,
+        ctx: &mdbook_preprocessor::PreprocessorContext,
+        book: mdbook_preprocessor::book::Book,
+    ) -> mdbook_preprocessor::errors::Result<mdbook_preprocessor::book::Book> {
+        let result = self.inner.run(ctx, book);
+        // Errors travel in `result`; keep only what does not fail the build.
+        self.sink.extend(
+            self.inner
+                .take_diagnostics()
+                .into_iter()
+                .filter(|d| result.is_ok() || d.severity != archmanual_diagnostics::Severity::Error),
+        );
+        result
+    }
+
+    fn supports_renderer(&self, renderer: &str) -> mdbook_preprocessor::errors::Result<bool> {
+        self.inner.supports_renderer(renderer)
+    }
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
