@@ -1,6 +1,10 @@
-//! `archmanual lint` (being implemented; see the issue tracker).
+//! `archmanual lint`: run every rule over the book and report the findings.
 
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use archmanual_lint::{Book, exit_code, fix, format, lint};
 
 /// Arguments of `archmanual lint`.
 #[derive(Debug, clap::Args)]
@@ -8,8 +12,63 @@ pub(crate) struct Args {
     /// The book's root directory (where book.toml is).
     #[arg(long, default_value = ".")]
     book: PathBuf,
+    /// Output format.
+    #[arg(long, default_value = "human", value_parser = ["human", "json", "sarif", "github", "rdjson", "markdown"])]
+    format: String,
+    /// Apply the exact fixes (renamed repositories, http→https, known misspellings …) to the files, then report what is left.
+    #[arg(long)]
+    fix: bool,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`archmanual lint` is not available yet (book: {})", args.book.display())
+    let mut book = Book::load(&args.book)?;
+    let mut diagnostics = lint(&book);
+    if args.fix {
+        let summary = fix::fix_files(&book.src_dir, &diagnostics)?;
+        for (file, n) in &summary.files {
+            eprintln!(
+                "fixed {n} finding(s) in {}",
+                book.src_dir.join(file).display()
+            );
+        }
+        if summary.total() > 0 {
+            book = Book::load(&args.book)?;
+            diagnostics = lint(&book);
+        }
+    }
+    let format = format::by_name(&args.format).context("unknown format")?;
+    let sources = book.sources();
+    let prefix = src_prefix(&book.src_dir);
+    let color = args.format == "human"
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let report = format::Report {
+        diagnostics: &diagnostics,
+        sources: &sources,
+        src_prefix: &prefix,
+        color,
+    };
+    let mut out = std::io::stdout().lock();
+    match format.write(&report, &mut out).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        // `archmanual lint | head` is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
+        Err(e) => return Err(e).context("cannot write the report"),
+    }
+    Ok(exit_code(&diagnostics))
+}
+
+/// The book's source directory relative to the repository root (or, outside
+/// git, to the current directory): machine formats name files from there.
+pub(crate) fn src_prefix(src_dir: &Path) -> PathBuf {
+    let Ok(abs) = src_dir.canonicalize() else {
+        return src_dir.to_path_buf();
+    };
+    let base = archmanual_lint::diff::git_toplevel(&abs)
+        .or_else(|| std::env::current_dir().ok())
+        .and_then(|b| b.canonicalize().ok());
+    match base {
+        Some(b) => abs.strip_prefix(&b).map_or(abs.clone(), Path::to_path_buf),
+        None => src_dir.to_path_buf(),
+    }
 }

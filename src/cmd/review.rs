@@ -1,6 +1,12 @@
-//! `archmanual review` (being implemented; see the issue tracker).
+//! `archmanual review`: the lint findings on the lines a pull request
+//! changes, as a GitHub review (printed, or posted with `--post`).
 
 use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use archmanual_lint::diff::{git_changed_lines, git_toplevel};
+use archmanual_lint::review::{GithubTarget, PostOutcome, build_review, has_errors, post_review};
+use archmanual_lint::{Book, format, lint};
 
 /// Arguments of `archmanual review`.
 #[derive(Debug, clap::Args)]
@@ -8,8 +14,107 @@ pub(crate) struct Args {
     /// The book's root directory (where book.toml is).
     #[arg(long, default_value = ".")]
     book: PathBuf,
+    /// The base revision (e.g. the pull request's base SHA); the diff is `base...head`.
+    #[arg(long)]
+    base: String,
+    /// The head revision; the working tree must be checked out at it. Default: the working tree.
+    #[arg(long)]
+    head: Option<String>,
+    /// Output format (the body of GitHub's "create a review" API).
+    #[arg(long, default_value = "github-review", value_parser = ["github-review"])]
+    format: String,
+    /// Post the review to $GITHUB_API_URL/repos/$GITHUB_REPOSITORY/pulls/<PR>/reviews with $GITHUB_TOKEN.
+    #[arg(long, requires = "pr")]
+    post: bool,
+    /// The pull request number (with --post).
+    #[arg(long)]
+    pr: Option<u64>,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`archmanual review` is not available yet (book: {})", args.book.display())
+    let book = Book::load(&args.book)?;
+    let diagnostics = lint(&book);
+    let Some(repo) = git_toplevel(&book.src_dir) else {
+        bail!(
+            "{} is not inside a git repository; `archmanual review` needs git history",
+            book.src_dir.display()
+        );
+    };
+    let prefix = super::lint::src_prefix(&book.src_dir);
+    if let Some(head) = &args.head {
+        warn_if_not_checked_out(&repo, head);
+    }
+    let changed = git_changed_lines(&repo, &args.base, args.head.as_deref(), &[&prefix])?;
+    let sources = book.sources();
+    let payload = build_review(&diagnostics, &sources, &prefix, &changed);
+    let code = u8::from(has_errors(&payload, &diagnostics, &prefix));
+    if !args.post {
+        println!("{}", serde_json::to_string_pretty(&payload)?);
+        return Ok(code);
+    }
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let target = GithubTarget {
+        api_url: env("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()),
+        repository: env("GITHUB_REPOSITORY")
+            .context("--post needs GITHUB_REPOSITORY (owner/name)")?,
+        pr: args.pr.context("--post needs --pr")?,
+        token: env("GITHUB_TOKEN").context("--post needs GITHUB_TOKEN")?,
+    };
+    match post_review(&target, &payload)? {
+        PostOutcome::Posted {
+            review_id,
+            replaced,
+        } => {
+            eprintln!(
+                "posted review {review_id} with {} comment(s) on pull request #{} (replaced {replaced} earlier review(s))",
+                payload.comments.len(),
+                target.pr
+            );
+        }
+        PostOutcome::ReadOnly => {
+            eprintln!(
+                "warning: the token cannot write reviews (a pull request from a fork?); printing annotations instead"
+            );
+            let on_diff: Vec<_> = diagnostics
+                .iter()
+                .filter(|d| {
+                    let path = prefix.join(&d.file).to_string_lossy().replace('\\', "/");
+                    d.location.is_some_and(|l| changed.contains(&path, l.line))
+                })
+                .cloned()
+                .collect();
+            let report = format::Report {
+                diagnostics: &on_diff,
+                sources: &sources,
+                src_prefix: &prefix,
+                color: false,
+            };
+            let mut out = std::io::stdout().lock();
+            format::by_name("github")
+                .context("github format")?
+                .write(&report, &mut out)?;
+        }
+    }
+    Ok(code)
+}
+
+fn warn_if_not_checked_out(repo: &std::path::Path, head: &str) {
+    let rev = |r: &str| {
+        std::process::Command::new("git")
+            .current_dir(repo)
+            .args([
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{r}^{{commit}}"),
+            ])
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    if rev(head) != rev("HEAD") {
+        eprintln!(
+            "warning: HEAD is not {head}; the findings are about the working tree, line numbers may not match the pull request"
+        );
+    }
 }

@@ -1,1 +1,336 @@
-//! The ArchManual lint rule engine and output formats.
+#![doc = include_str!("../README.md")]
+
+pub mod diff;
+pub mod docs;
+pub mod fix;
+pub mod format;
+mod load;
+pub mod review;
+mod rules;
+mod text;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+pub use archmanual_diagnostics::{Diagnostic, Fix, Location, Severity};
+use archmanual_github_snapshot::Snapshot;
+use archmanual_model::{BookModel, ChapterModel, ParseOptions, Span};
+
+/// Where the GitHub snapshot lives, relative to the book's source directory.
+pub const SNAPSHOT_FILE: &str = "github-repos.json";
+
+/// Errors of the lint library (the findings themselves are [`Diagnostic`]s).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LintError {
+    /// mdBook could not load the book (book.toml, SUMMARY.md or a chapter file).
+    #[error(
+        "cannot load the book at {root}: {message}; run `archmanual lint --book DIR` with the directory that holds book.toml"
+    )]
+    Load {
+        /// The book root that was tried.
+        root: PathBuf,
+        /// mdBook's error chain.
+        message: String,
+    },
+    /// The GitHub snapshot exists but cannot be read.
+    #[error(transparent)]
+    Snapshot(#[from] archmanual_github_snapshot::SnapshotError),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// What a rule is: its stable code, kebab-case name, default severity and
+/// documentation (the rule's doc comment, which is also the user's manual).
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `AM001`.
+    pub code: &'static str,
+    /// Kebab-case name, e.g. `missing-file`.
+    pub name: &'static str,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// The rule's doc comment (Markdown, Chinese; its first line is the summary).
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The doc comment with the one leading space of each `///` line removed.
+    pub fn doc_text(&self) -> String {
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+
+    /// The first line of the documentation.
+    pub fn summary(&self) -> String {
+        self.doc_text().lines().next().unwrap_or("").to_string()
+    }
+}
+
+/// A lint rule. Implementations live in `src/rules/`, one file each, and are
+/// registered with one line in `rules::RULES`.
+pub trait Rule: Sync {
+    /// The rule's code, name, severity and docs.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Reports the rule's findings about `cx.book` into `out`.
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>);
+}
+
+/// Every registered rule, in code order.
+pub fn rules() -> &'static [&'static dyn Rule] {
+    rules::RULES
+}
+
+/// The rule with `code` (e.g. `AM005`), if any.
+pub fn rule(code: &str) -> Option<&'static dyn Rule> {
+    rules::RULES
+        .iter()
+        .copied()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(code))
+}
+
+/// A loaded book: the model of every chapter plus what rules need from disk.
+#[derive(Debug)]
+pub struct Book {
+    /// The book's root (where book.toml is).
+    pub root: PathBuf,
+    /// The source directory (`book.src`), absolute or relative to the cwd.
+    pub src_dir: PathBuf,
+    /// Every chapter, parsed once.
+    pub model: BookModel,
+    /// The GitHub snapshot (`<src>/github-repos.json`), when present.
+    pub snapshot: Option<Snapshot>,
+    /// Every file under the source directory, relative to it, `/`-separated.
+    pub files: HashSet<PathBuf>,
+    /// The text of SUMMARY.md (empty when the book was built from a model).
+    pub summary: String,
+    /// Chapter files SUMMARY.md lists that do not exist (they load as empty chapters).
+    pub missing_chapters: Vec<PathBuf>,
+}
+
+impl Book {
+    /// Loads the book at `root` from disk, as mdBook sees it before any
+    /// preprocessor runs (so positions are positions in the source files).
+    pub fn load(root: &Path) -> Result<Book, LintError> {
+        let loaded = load::load(root)?;
+        let options = ParseOptions::from_config(&loaded.config);
+        let src_dir = root.join(&loaded.config.book.src);
+        let model = BookModel::from_book(&loaded.book, &options);
+        let snapshot = Snapshot::load_optional(&src_dir.join(SNAPSHOT_FILE))?;
+        let mut book = Book::from_parts(root.to_path_buf(), src_dir, model, snapshot);
+        book.summary = loaded.summary;
+        book.missing_chapters = loaded.missing;
+        Ok(book)
+    }
+
+    /// A book from an already-built model; `files` is read from `src_dir`.
+    pub fn from_parts(
+        root: PathBuf,
+        src_dir: PathBuf,
+        model: BookModel,
+        snapshot: Option<Snapshot>,
+    ) -> Book {
+        let mut files = HashSet::new();
+        walk(&src_dir, Path::new(""), &mut files);
+        Book {
+            root,
+            src_dir,
+            model,
+            snapshot,
+            files,
+            summary: String::new(),
+            missing_chapters: Vec::new(),
+        }
+    }
+
+    /// The text of every chapter source, keyed by its path relative to the
+    /// source directory (for excerpts and fixes).
+    pub fn sources(&self) -> HashMap<PathBuf, String> {
+        let mut out: HashMap<PathBuf, String> = self
+            .model
+            .chapters
+            .iter()
+            .filter_map(|c| Some((c.source_path.clone()?, c.doc.source.clone())))
+            .collect();
+        out.insert(PathBuf::from("SUMMARY.md"), self.summary.clone());
+        out
+    }
+
+    /// True if `path` (relative to the source directory) is a file in the book.
+    pub fn has_file(&self, path: &Path) -> bool {
+        self.files.contains(path)
+    }
+}
+
+fn walk(dir: &Path, rel: &Path, out: &mut HashSet<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let rel_path = rel.join(&name);
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk(&path, &rel_path, out),
+            Ok(_) => {
+                out.insert(rel_path);
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+/// What rules see: the book and indexes shared between rules.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// The book being linted.
+    pub book: &'a Book,
+    by_path: HashMap<&'a Path, usize>,
+}
+
+impl<'a> Context<'a> {
+    /// Indexes `book` for the rules.
+    pub fn new(book: &'a Book) -> Self {
+        let mut by_path = HashMap::new();
+        for (i, c) in book.model.chapters.iter().enumerate() {
+            if let Some(p) = &c.source_path {
+                by_path.insert(p.as_path(), i);
+            }
+            if let Some(p) = &c.path {
+                by_path.entry(p.as_path()).or_insert(i);
+            }
+        }
+        Context { book, by_path }
+    }
+
+    /// Chapters that have a source file, with that file's path.
+    pub fn sources(&self) -> impl Iterator<Item = (&'a Path, &'a ChapterModel)> + '_ {
+        self.book
+            .model
+            .chapters
+            .iter()
+            .filter_map(|c| Some((c.source_path.as_deref()?, c)))
+    }
+
+    /// The chapter whose source (or rendered path) is `path`.
+    pub fn chapter(&self, path: &Path) -> Option<&'a ChapterModel> {
+        self.by_path
+            .get(path)
+            .map(|&i| &self.book.model.chapters[i])
+    }
+}
+
+/// Collects one rule's findings, stamping its code and severity on each.
+#[derive(Debug)]
+pub struct Reporter<'a> {
+    meta: &'static RuleMeta,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl Reporter<'_> {
+    /// Reports `message` at `span` of the chapter whose source is `file`;
+    /// returns the diagnostic so help and fix can be added.
+    pub fn at(
+        &mut self,
+        file: &Path,
+        chapter: &ChapterModel,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::new(self.meta.code, self.meta.severity, file, message)
+            .at(chapter.doc.location(span));
+        self.out.push(d);
+        self.out.last_mut().expect("just pushed")
+    }
+
+    /// Reports `message` at `span` of `text`, the contents of `file` (for
+    /// files that are not chapters, such as SUMMARY.md).
+    pub fn at_text(
+        &mut self,
+        file: &Path,
+        text: &str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let location = archmanual_model::LineIndex::new(text).location(text, span);
+        let d = Diagnostic::new(self.meta.code, self.meta.severity, file, message).at(location);
+        self.out.push(d);
+        self.out.last_mut().expect("just pushed")
+    }
+
+    /// Reports `message` about the whole `file`.
+    pub fn file(&mut self, file: &Path, message: impl Into<String>) -> &mut Diagnostic {
+        self.out.push(Diagnostic::new(
+            self.meta.code,
+            self.meta.severity,
+            file,
+            message,
+        ));
+        self.out.last_mut().expect("just pushed")
+    }
+
+    /// Adds a diagnostic produced elsewhere (diagram checks, the GitHub
+    /// snapshot) unchanged.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.out.push(diagnostic);
+    }
+}
+
+/// Runs every registered rule over `book`; findings are sorted by file,
+/// line, column and code.
+pub fn lint(book: &Book) -> Vec<Diagnostic> {
+    lint_with(book, rules::RULES)
+}
+
+/// Runs `rules` over `book`.
+pub fn lint_with(book: &Book, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
+    let cx = Context::new(book);
+    let mut out = Vec::new();
+    for rule in rules {
+        let mut reporter = Reporter {
+            meta: rule.meta(),
+            out: &mut out,
+        };
+        rule.check(&cx, &mut reporter);
+    }
+    sort(&mut out);
+    out.dedup();
+    out
+}
+
+/// Sorts diagnostics by file, position and code.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            (
+                d.file.clone(),
+                d.location.map(|l| (l.line, l.column)),
+                d.code.clone(),
+                d.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+}
+
+/// Exit code for a lint run: 1 if any error, else 0.
+pub fn exit_code(diagnostics: &[Diagnostic]) -> u8 {
+    u8::from(diagnostics.iter().any(|d| d.severity == Severity::Error))
+}
+
+#[cfg(test)]
+pub(crate) mod testing;

@@ -1,0 +1,2 @@
+//! Placeholder until the lint benchmark lands.
+fn main() {}

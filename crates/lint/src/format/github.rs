@@ -1,0 +1,68 @@
+use std::io::{self, Write};
+
+use archmanual_diagnostics::Severity;
+
+use super::{Format, Report};
+
+/// GitHub Actions workflow commands: `::error file=…,line=…::message`.
+pub(super) struct Github;
+
+/// Escapes the message part of a workflow command.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value (`file=`, `title=`) of a workflow command.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+impl Format for Github {
+    fn name(&self) -> &'static str {
+        "github"
+    }
+
+    fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        for d in report.diagnostics {
+            let kind = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note => "notice",
+            };
+            let mut props = vec![format!(
+                "file={}",
+                escape_property(&report.repo_path(&d.file))
+            )];
+            if let Some(l) = d.location {
+                props.push(format!("line={}", l.line));
+                props.push(format!("endLine={}", l.end_line));
+                if l.line == l.end_line {
+                    props.push(format!("col={}", l.column));
+                    props.push(format!("endColumn={}", l.end_column));
+                }
+            }
+            props.push(format!(
+                "title={}",
+                escape_property(&format!("{} ({})", d.code, rule_name(&d.code)))
+            ));
+            let mut message = d.message.clone();
+            if let Some(h) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(h);
+            }
+            writeln!(
+                out,
+                "::{kind} {}::{}",
+                props.join(","),
+                escape_data(&message)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn rule_name(code: &str) -> &'static str {
+    crate::rule(code).map_or("archmanual", |r| r.meta().name)
+}

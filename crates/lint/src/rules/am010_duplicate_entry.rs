@@ -1,0 +1,91 @@
+use std::collections::HashMap;
+
+use crate::text::github_url;
+use crate::{Context, Reporter, Rule, RuleMeta};
+
+declare_rule! {
+    /// 同一分类页里重复收录了同一个项目。
+    ///
+    /// ## 检查什么
+    ///
+    /// 同一个分类页（一个 `index.md`，不论在哪个 `###` 分组下）中，两个条目指向同一个仓库
+    /// （GitHub 的 `owner/repo` 不区分大小写；指向仓库内不同目录的链接不算同一个；其他网址忽略协议、`www.` 和末尾的 `/`），
+    /// 或者名字相同（不区分大小写）。
+    ///
+    /// ## 如何修复
+    ///
+    /// 删掉后出现的那一条，把有用的说明合并到第一条里。一个项目属于多个主题时，用 `标签:` 字段表达。
+    pub(crate) struct DuplicateEntry {
+        code: "AM010",
+        name: "duplicate-entry",
+        severity: Error,
+    }
+}
+
+impl Rule for DuplicateEntry {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
+        for (file, ch) in cx.sources() {
+            let mut by_repo: HashMap<String, usize> = HashMap::new();
+            let mut by_name: HashMap<String, usize> = HashMap::new();
+            for (i, e) in ch.doc.entries.iter().enumerate() {
+                let repo = repo_key(&e.url);
+                let name = e.name.trim().to_lowercase();
+                let first_repo = repo.as_ref().and_then(|r| by_repo.get(r).copied());
+                let first_name = by_name.get(&name).copied();
+                let line_of = |j: usize| ch.doc.line_col(ch.doc.entries[j].span.start).0;
+                let found = match (first_repo, first_name) {
+                    (Some(j), _) => Some(format!(
+                        "`{}` links the same repository as `{}` on line {}",
+                        e.name,
+                        ch.doc.entries[j].name,
+                        line_of(j)
+                    )),
+                    (None, Some(j)) => Some(format!(
+                        "entry `{}` is listed twice in this category (first on line {})",
+                        e.name,
+                        line_of(j)
+                    )),
+                    (None, None) => None,
+                };
+                if let Some(message) = found {
+                    out.at(file, ch, e.name_span, message).help = Some(
+                        "keep one entry per project and category; use the `标签:` field to place it under several topics"
+                            .into(),
+                    );
+                }
+                if let Some(r) = repo {
+                    by_repo.entry(r).or_insert(i);
+                }
+                by_name.entry(name).or_insert(i);
+            }
+        }
+    }
+}
+
+/// `owner/repo` for GitHub, else the URL without scheme, `www.` and trailing `/`.
+fn repo_key(url: &str) -> Option<String> {
+    if let Some(g) = github_url(url) {
+        // Only a link to the repository itself; `…/tree/main/docs` is a
+        // different resource of the same repository.
+        let rest = url[g.slug_end..].trim_start_matches(".git");
+        let rest = rest.split('#').next().unwrap_or("").trim_end_matches('/');
+        if rest.is_empty() {
+            return Some(g.key().unwrap_or_else(|| g.owner.to_ascii_lowercase()));
+        }
+    }
+    let rest = url.split_once("://")?.1;
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    Some(rest.trim_end_matches('/').to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixture() {
+        crate::testing::check_fixture(&super::DuplicateEntry);
+    }
+}

@@ -1,0 +1,137 @@
+use archmanual_model::Span;
+
+use crate::text::host;
+use crate::{Context, Fix, Reporter, Rule, RuleMeta};
+
+/// Hosts (and their subdomains) known to serve the same pages over https.
+const HTTPS_HOSTS: &[&str] = &[
+    "github.com",
+    "github.io",
+    "githubusercontent.com",
+    "gitlab.com",
+    "gitee.com",
+    "bitbucket.org",
+    "apache.org",
+    "wikipedia.org",
+    "google.com",
+    "youtube.com",
+    "golang.org",
+    "go.dev",
+    "rust-lang.org",
+    "docs.rs",
+    "crates.io",
+    "npmjs.com",
+    "pypi.org",
+    "python.org",
+    "readthedocs.io",
+    "stackoverflow.com",
+    "medium.com",
+    "twitter.com",
+    "x.com",
+    "redis.io",
+    "kubernetes.io",
+    "cncf.io",
+    "docker.com",
+    "mozilla.org",
+    "microsoft.com",
+    "amazon.com",
+    "oracle.com",
+    "spring.io",
+    "alibabacloud.com",
+    "aliyun.com",
+    "zhihu.com",
+    "juejin.cn",
+    "infoq.cn",
+    "cnblogs.com",
+    "csdn.net",
+    "arxiv.org",
+    "acm.org",
+    "usenix.org",
+    "mongodb.com",
+    "mysql.com",
+    "postgresql.org",
+    "elastic.co",
+    "grafana.com",
+    "prometheus.io",
+    "nginx.org",
+    "nginx.com",
+    "eclipse.org",
+    "jenkins.io",
+    "tensorflow.org",
+    "pytorch.org",
+    "huggingface.co",
+    "reactjs.org",
+    "react.dev",
+    "vuejs.org",
+    "nodejs.org",
+];
+
+declare_rule! {
+    /// 使用了 `http://`，而该网站支持 `https://`。
+    ///
+    /// ## 检查什么
+    ///
+    /// 正文和链接中指向 github.com、gitee.com、*.apache.org、维基百科等已知支持 HTTPS 的网站的
+    /// `http://` 地址（代码块除外）。明文链接会被劫持，也多一次跳转。
+    ///
+    /// ## 如何修复
+    ///
+    /// 改成 `https://`；`--fix` 会自动替换。
+    pub(crate) struct InsecureHttp {
+        code: "AM012",
+        name: "insecure-http",
+        severity: Warning,
+    }
+}
+
+impl Rule for InsecureHttp {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
+        for (file, ch) in cx.sources() {
+            let src = ch.doc.source.as_str();
+            let lower = src.to_ascii_lowercase();
+            for (i, _) in lower.match_indices("http://") {
+                if ch.doc.in_code(i) || src[..i].ends_with(|c: char| c.is_ascii_alphanumeric()) {
+                    continue;
+                }
+                let end = src[i..]
+                    .find(|c: char| {
+                        c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | '<' | '）')
+                    })
+                    .map_or(src.len(), |e| i + e);
+                let url = &src[i..end];
+                let Some(h) = host(url) else { continue };
+                if !HTTPS_HOSTS
+                    .iter()
+                    .any(|k| h == *k || h.ends_with(&format!(".{k}")))
+                {
+                    continue;
+                }
+                let d = out.at(
+                    file,
+                    ch,
+                    Span::new(i, end),
+                    format!("`{url}` uses http:// but {h} serves https://"),
+                );
+                d.help = Some("use https://".into());
+                d.fix = Some(Fix {
+                    message: "use https://".into(),
+                    start: i,
+                    end: i + "http://".len(),
+                    replacement: "https://".into(),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixture() {
+        crate::testing::check_fixture(&super::InsecureHttp);
+    }
+}

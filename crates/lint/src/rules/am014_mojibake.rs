@@ -1,0 +1,108 @@
+use archmanual_model::Span;
+
+use crate::text::{find_mojibake, find_percent_gbk};
+use crate::{Context, Fix, Reporter, Rule, RuleMeta};
+
+declare_rule! {
+    /// 乱码：UTF-8 被当成 Latin-1/cp1252 读取，或网址里用了 GBK 百分号编码。
+    ///
+    /// ## 检查什么
+    ///
+    /// - 像 `åˆ†å¸ƒå¼` 这样的字符串：按 cp1252 还原成字节后恰好是合法的 UTF-8（这里是“分布式”），
+    ///   说明文字被错误地转过一次编码；单独的 `é`、`—` 不会被误报；
+    /// - 替换字符 `�`（U+FFFD），说明某次解码已经丢了数据；
+    /// - 百分号编码的 GBK，例如 `%D6%D0%CE%C4`（“中文”的 GBK 编码）：浏览器按 UTF-8 解读，链接会失效。
+    ///
+    /// 代码块和行内代码不检查。
+    ///
+    /// ## 如何修复
+    ///
+    /// 第一种情况 `--fix` 会还原成正确的文字；`�` 需要对照原始资料手工恢复；GBK 编码的网址改用
+    /// UTF-8 编码（或直接写中文）。
+    pub(crate) struct Mojibake {
+        code: "AM014",
+        name: "mojibake",
+        severity: Error,
+    }
+}
+
+impl Rule for Mojibake {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
+        for (file, ch) in cx.sources() {
+            let src = ch.doc.source.as_str();
+            let mut line_start = 0;
+            for line in src.split_inclusive('\n') {
+                let found: Vec<_> = find_mojibake(line)
+                    .into_iter()
+                    .filter(|m| !ch.doc.in_code(line_start + m.start))
+                    .collect();
+                if let (Some(first), Some(last)) = (found.first(), found.last()) {
+                    // One finding per line; the fix repairs every run on it
+                    // and keeps the text in between.
+                    let mut repaired = String::new();
+                    let mut at = first.start;
+                    for m in &found {
+                        repaired.push_str(&line[at..m.start]);
+                        repaired.push_str(&m.repaired);
+                        at = m.end;
+                    }
+                    let span = Span::new(line_start + first.start, line_start + last.end);
+                    let shown: String = repaired.chars().take(40).collect();
+                    let d = out.at(
+                        file,
+                        ch,
+                        span,
+                        format!("mojibake: UTF-8 text decoded as cp1252 (it reads `{shown}`)"),
+                    );
+                    d.help = Some("re-decode the text as UTF-8".into());
+                    d.fix = Some(Fix {
+                        message: "decode as UTF-8".into(),
+                        start: span.start,
+                        end: span.end,
+                        replacement: repaired,
+                    });
+                }
+                for (i, c) in line.char_indices() {
+                    if c == '\u{FFFD}' && !ch.doc.in_code(line_start + i) {
+                        out.at(
+                            file,
+                            ch,
+                            Span::new(line_start + i, line_start + i + c.len_utf8()),
+                            "replacement character `\u{FFFD}`: text was lost in a bad decoding",
+                        )
+                        .help =
+                            Some("restore the original characters from the source material".into());
+                    }
+                }
+                for (s, e) in find_percent_gbk(line) {
+                    if ch.doc.in_code(line_start + s) {
+                        continue;
+                    }
+                    out.at(
+                        file,
+                        ch,
+                        Span::new(line_start + s, line_start + e),
+                        format!("`{}` is percent-encoded GBK, not UTF-8", &line[s..e]),
+                    )
+                    .help = Some(
+                        "percent-encode the UTF-8 bytes instead (or write the characters directly)"
+                            .into(),
+                    );
+                }
+                line_start += line.len();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixture() {
+        crate::testing::check_fixture(&super::Mojibake);
+    }
+}
