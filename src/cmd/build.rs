@@ -33,9 +33,16 @@ pub(crate) fn load(root: &Path, sink: &DiagnosticSink) -> anyhow::Result<MDBook>
             .flatten()
             .is_some()
     };
-    let (catalog, protocol) = (declared(mdbook_catalog::Catalog::NAME), declared("protocol"));
+    let (catalog, github, protocol) = (
+        declared(mdbook_catalog::Catalog::NAME),
+        declared(mdbook_github::Github::NAME),
+        declared("protocol"),
+    );
     if catalog {
         md.with_preprocessor(mdbook_catalog::Catalog::with_sink(sink.clone()));
+    }
+    if github {
+        md.with_preprocessor(mdbook_github::Github::with_sink(sink.clone()));
     }
     if protocol {
         md.with_preprocessor(Draining {
