@@ -25,7 +25,7 @@ pub fn apply(source: &str, fixes: &[&Fix]) -> (String, usize) {
             accepted.push(f);
         }
     }
-    accepted.sort_by(|a, b| b.start.cmp(&a.start));
+    accepted.sort_by_key(|f| std::cmp::Reverse(f.start));
     let mut out = source.to_string();
     for f in &accepted {
         out.replace_range(f.start..f.end, &f.replacement);

@@ -550,10 +550,8 @@ impl Dictionary {
             return None;
         }
         // Plurals and possessives of names are fine.
-        if let Some(stem) = lower.strip_suffix('s') {
-            if self.known.contains(stem) {
-                return None;
-            }
+        if lower.strip_suffix('s').is_some_and(|stem| self.known.contains(stem)) {
+            return None;
         }
         let max = if len >= 9 { 2 } else { 1 };
         let first = lower.chars().next()?;
