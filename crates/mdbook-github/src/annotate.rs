@@ -248,6 +248,11 @@ fn date(timestamp: &str) -> &str {
     timestamp.get(..10).unwrap_or(timestamp)
 }
 
+/// Inline styles, so badges look right without extra CSS (classes are
+/// there for themes that want to restyle them).
+const STARS_STYLE: &str = "font-size:0.85em;opacity:0.75;white-space:nowrap";
+const BADGE_STYLE: &str = "font-size:0.8em;padding:0 0.35em;border:1px solid currentColor;border-radius:3px;white-space:nowrap";
+
 /// The inline HTML after an entry's link: stars, archived/disabled badges,
 /// a renamed notice. Everything from the API is escaped.
 pub fn badge_html(key: &RepoKey, meta: &RepoMeta, config: &GithubConfig) -> String {
@@ -265,23 +270,21 @@ pub fn badge_html(key: &RepoKey, meta: &RepoMeta, config: &GithubConfig) -> Stri
         }
         title.push(format!("快照 {}", date(&meta.fetched_at)));
         parts.push(format!(
-            r#"<span class="am-gh-stars" title="{}">{}</span>"#,
+            r#"<span class="am-gh-stars" style="{STARS_STYLE}" title="{}">{}</span>"#,
             escape(&title.join(" · ")),
             escape(&format_stars(meta.stars))
         ));
     }
     if config.badges {
         if meta.archived {
-            parts.push(
-                r#"<span class="am-gh-badge am-gh-archived" title="仓库已归档（只读，不再维护）">已归档</span>"#
-                    .to_owned(),
-            );
+            parts.push(format!(
+                r#"<span class="am-gh-badge am-gh-archived" style="{BADGE_STYLE}" title="仓库已归档（只读，不再维护）">已归档</span>"#
+            ));
         }
         if meta.disabled {
-            parts.push(
-                r#"<span class="am-gh-badge am-gh-disabled" title="仓库已被 GitHub 停用">已停用</span>"#
-                    .to_owned(),
-            );
+            parts.push(format!(
+                r#"<span class="am-gh-badge am-gh-disabled" style="{BADGE_STYLE}" title="仓库已被 GitHub 停用">已停用</span>"#
+            ));
         }
         if let Some(new) = meta.renamed_from(key.key()) {
             let url = if meta.url.starts_with("https://github.com/") {
@@ -290,7 +293,7 @@ pub fn badge_html(key: &RepoKey, meta: &RepoMeta, config: &GithubConfig) -> Stri
                 format!("https://github.com/{new}")
             };
             parts.push(format!(
-                r#"<span class="am-gh-badge am-gh-renamed">已更名为 <a href="{}">{}</a></span>"#,
+                r#"<span class="am-gh-badge am-gh-renamed" style="{BADGE_STYLE}">已更名为 <a href="{}">{}</a></span>"#,
                 escape(&url),
                 escape(new)
             ));

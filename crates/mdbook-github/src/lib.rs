@@ -212,10 +212,14 @@ pub fn process(
         if ch.content.is_empty() {
             return;
         }
-        // Generated pages (no source file) repeat entries of real pages:
-        // badges yes, findings no.
+        // Generated pages (no source file, or content the catalog replaced,
+        // like the map) repeat entries of real pages: badges yes, findings
+        // no — and their positions would not be those of a file anyway.
         let (file, diagnose) = match (&ch.source_path, &ch.path) {
-            (Some(s), _) => (s.clone(), true),
+            (Some(s), _) => {
+                let on_disk = std::fs::read_to_string(src_dir.join(s)).ok();
+                (s.clone(), on_disk.as_deref() == Some(ch.content.as_str()))
+            }
             (None, Some(p)) => (p.clone(), false),
             (None, None) => (PathBuf::from(&ch.name), false),
         };

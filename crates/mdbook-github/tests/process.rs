@@ -70,6 +70,8 @@ fn run(config: &GithubConfig) -> (String, Vec<archmanual_diagnostics::Diagnostic
     snapshot()
         .save(&dir.path().join("github-repos.json"))
         .unwrap();
+    std::fs::create_dir_all(dir.path().join("mq")).unwrap();
+    std::fs::write(dir.path().join("mq/index.md"), PAGE).unwrap();
     let (book, report) = process(
         book(PAGE),
         &ParseOptions::default(),
@@ -191,6 +193,29 @@ fn hand_written_star_counts_off_by_more_than_the_tolerance() {
     assert_eq!(fix.replacement, "31.2k");
     // The issue link (other page of the same repo) is checked too, but fine.
     assert_eq!(diags.iter().filter(|d| d.code == codes::RENAMED).count(), 1);
+}
+
+#[test]
+fn generated_content_gets_badges_but_no_findings() {
+    // The file on disk is `{{#catalog map}}`; the chapter holds what the
+    // catalog generated from other pages.
+    let dir = tempfile::tempdir().unwrap();
+    snapshot()
+        .save(&dir.path().join("github-repos.json"))
+        .unwrap();
+    std::fs::create_dir_all(dir.path().join("mq")).unwrap();
+    std::fs::write(dir.path().join("mq/index.md"), "{{#catalog map}}\n").unwrap();
+    let (book, report) = process(
+        book(PAGE),
+        &ParseOptions::default(),
+        &GithubConfig::default(),
+        dir.path(),
+        dir.path(),
+        false,
+    )
+    .unwrap();
+    assert!(content(&book).contains("★ 31.2k"));
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
 }
 
 #[test]
