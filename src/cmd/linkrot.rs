@@ -1,15 +1,290 @@
-//! `archmanual linkrot` (being implemented; see the issue tracker).
+//! `archmanual linkrot`: check every external link of the book, keep each
+//! link's history across runs, and write the JSON and Markdown reports.
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use archmanual_linkrot::{
+    LinkrotConfig, MAX_MARKDOWN_BYTES, Options, Report, State, Status, WebChecker, WebOptions,
+    check_blocking, collect_links, load_book, render_markdown,
+};
+
+/// A GitHub issue body holds at most 65,536 characters.
+const ISSUE_BODY_BYTES: usize = 65_000;
 
 /// Arguments of `archmanual linkrot`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The book's root directory (where book.toml is).
+    /// The book's root directory (where book.toml is; `linkrot.toml` is read from here too).
     #[arg(long, default_value = ".")]
     book: PathBuf,
+    /// Write the JSON report to FILE.
+    #[arg(long, value_name = "FILE")]
+    report_json: Option<PathBuf>,
+    /// Write the Markdown report to FILE (under 1 MiB, fit for $GITHUB_STEP_SUMMARY).
+    #[arg(long, value_name = "FILE")]
+    report_md: Option<PathBuf>,
+    /// Also write the Markdown report cut to fit a GitHub issue body (65,000 bytes).
+    #[arg(long, value_name = "FILE")]
+    issue_md: Option<PathBuf>,
+    /// The history across runs (read, then rewritten). Without it every run is the first.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// The GitHub lookup cache (entries stay fresh for 24 hours).
+    #[arg(long, value_name = "FILE")]
+    cache: Option<PathBuf>,
+    /// Consecutive broken runs before a link counts as rotted.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    rot_after: u32,
+    /// Timeout of one HTTP request, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`archmanual linkrot` is not available yet (book: {})", args.book.display())
+    let book = load_book(&args.book)?;
+    let links = collect_links(&book.model, &book.src);
+    let config = LinkrotConfig::load(&args.book)?;
+
+    let mut web = WebOptions::from_config(&config);
+    web.timeout = Duration::from_secs(args.timeout);
+    let web = Arc::new(WebChecker::new(web)?);
+
+    let mut github = archmanual_github::Config::from_env();
+    github.cache_path = args.cache.clone();
+    let has_token = github.token.is_some();
+    let github = archmanual_github::Client::new(github)?;
+
+    let mut state = match &args.state {
+        Some(path) => State::load(path)?,
+        None => State::new(),
+    };
+
+    if !has_token {
+        eprintln!(
+            "note: no GITHUB_TOKEN: GitHub links are checked over REST (60 requests/hour); \
+             those beyond the budget are reported as unreachable, never as broken"
+        );
+    }
+    let total = links.len();
+    let mut progress = Progress::new(total);
+    let report = check_blocking(
+        &links,
+        &config,
+        web,
+        &github,
+        &mut state,
+        &Options {
+            rot_after: args.rot_after,
+            ..Options::default()
+        },
+        &mut |p| progress.tick(p.done),
+    )?;
+    progress.finish();
+
+    if let Some(path) = &args.state {
+        state.save(path)?;
+    }
+    github.save_cache()?;
+    if let Some(path) = &args.report_json {
+        write(path, &report.to_json())?;
+    }
+    if let Some(path) = &args.report_md {
+        write(
+            path,
+            &render_markdown(&report, args.rot_after, MAX_MARKDOWN_BYTES),
+        )?;
+    }
+    if let Some(path) = &args.issue_md {
+        write(
+            path,
+            &render_markdown(&report, args.rot_after, ISSUE_BODY_BYTES),
+        )?;
+    }
+
+    print_findings(&report);
+    Ok(u8::from(report.summary.rotted > 0))
+}
+
+fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: could not create", dir.display()))?;
+    }
+    std::fs::write(path, text)
+        .with_context(|| format!("{}: could not write the report", path.display()))
+}
+
+/// Rotted, moved and archived links with their positions, then the counts.
+fn print_findings(report: &Report) {
+    for link in &report.links {
+        let what = match (link.rotted, link.status) {
+            (true, _) => "rotted",
+            (false, Status::Moved) => "moved",
+            (false, Status::Archived) => "archived",
+            _ => continue,
+        };
+        let mut message = format!("{what}: {}", link.url);
+        if let Some(since) = &link.failing_since {
+            message.push_str(&format!(" (broken since {since})"));
+        }
+        if let Some(canonical) = &link.canonical {
+            message.push_str(&format!(" → {canonical}"));
+        }
+        if let Some(detail) = &link.detail {
+            message.push_str(&format!(": {detail}"));
+        }
+        for o in &link.occurrences {
+            println!("{}:{}:{}: {message}", o.file, o.line, o.column);
+        }
+    }
+    let s = &report.summary;
+    println!(
+        "{} links: {} ok, {} broken, {} moved, {} archived, {} unreachable, {} skipped; {} rotted",
+        s.total, s.ok, s.broken, s.moved, s.archived, s.unreachable, s.skipped, s.rotted
+    );
+}
+
+/// A progress bar on a terminal; plain lines (every 10 %) in CI and logs.
+enum Progress {
+    Bar(indicatif::ProgressBar),
+    Lines { total: usize, next: usize },
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        if interactive {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} checking links {bar:40} {pos}/{len} ({elapsed})",
+            ) {
+                bar.set_style(style);
+            }
+            Progress::Bar(bar)
+        } else {
+            eprintln!("linkrot: checking {total} links");
+            Progress::Lines {
+                total,
+                next: step(total),
+            }
+        }
+    }
+
+    fn tick(&mut self, done: usize) {
+        match self {
+            Progress::Bar(bar) => bar.set_position(done as u64),
+            Progress::Lines { total, next } => {
+                if done >= *next && done < *total {
+                    eprintln!("linkrot: {done}/{total} links checked");
+                    *next = done + step(*total);
+                }
+            }
+        }
+    }
+
+    fn finish(self) {
+        match self {
+            Progress::Bar(bar) => bar.finish_and_clear(),
+            Progress::Lines { total, .. } => eprintln!("linkrot: {total}/{total} links checked"),
+        }
+    }
+}
+
+fn step(total: usize) -> usize {
+    (total / 10).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book(dir: &Path, page: &str) {
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(
+            dir.join("book.toml"),
+            "[book]\ntitle = \"t\"\nsrc = \"src\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("src/SUMMARY.md"), "# Summary\n\n- [A](a.md)\n").unwrap();
+        std::fs::write(dir.join("src/a.md"), page).unwrap();
+    }
+
+    fn args(dir: &Path, rot_after: u32) -> Args {
+        Args {
+            book: dir.to_path_buf(),
+            report_json: Some(dir.join("out/linkrot.json")),
+            report_md: Some(dir.join("out/linkrot.md")),
+            issue_md: Some(dir.join("out/issue.md")),
+            state: Some(dir.join("state.json")),
+            cache: Some(dir.join("cache.json")),
+            rot_after,
+            timeout: 2,
+        }
+    }
+
+    #[test]
+    fn exit_code_says_whether_something_rotted_and_reports_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        // `.invalid` never resolves: broken in every run, without any network.
+        book(
+            dir.path(),
+            "# A\n\n见 [死链](https://gone.invalid/page)。\n",
+        );
+        std::fs::write(
+            dir.path().join("linkrot.toml"),
+            "max-retries = 0\nexclude = [\"https://skip.invalid/*\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            run(args(dir.path(), 2)).unwrap(),
+            0,
+            "broken once: not rotted yet"
+        );
+        assert_eq!(run(args(dir.path(), 2)).unwrap(), 1, "broken twice: rotted");
+
+        let json: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join("out/linkrot.json")).unwrap(),
+        )
+        .unwrap();
+        let link = &json["links"][0];
+        assert_eq!(link["url"], "https://gone.invalid/page");
+        assert_eq!(link["rotted"], true);
+        assert_eq!(link["occurrences"][0]["file"], "src/a.md");
+        assert_eq!(link["occurrences"][0]["line"], 3);
+        let md = std::fs::read_to_string(dir.path().join("out/linkrot.md")).unwrap();
+        assert!(md.contains("#### `src/a.md`"), "{md}");
+        assert!(std::fs::read_to_string(dir.path().join("out/issue.md")).unwrap() == md);
+        let state = State::load(&dir.path().join("state.json")).unwrap();
+        assert_eq!(state.runs, 2);
+    }
+
+    #[test]
+    fn a_clean_book_exits_0_and_a_missing_book_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        book(
+            dir.path(),
+            "# A\n\n[跳过](https://skip.invalid/x) 与 [本地](a.md)\n",
+        );
+        std::fs::write(
+            dir.path().join("linkrot.toml"),
+            "exclude = [\"https://skip.invalid/*\"]\n",
+        )
+        .unwrap();
+        assert_eq!(run(args(dir.path(), 1)).unwrap(), 0);
+        let err = run(args(&dir.path().join("nowhere"), 1)).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("could not load the book"),
+            "{err:#}"
+        );
+        std::fs::write(dir.path().join("linkrot.toml"), "unknown-key = 1\n").unwrap();
+        let err = run(args(dir.path(), 1)).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("linkrot.toml: invalid"),
+            "{err:#}"
+        );
+    }
 }

@@ -63,6 +63,7 @@ struct Verdict {
     repo: Option<String>,
     stars: Option<u64>,
     dns_failure: bool,
+    responded: bool,
 }
 
 enum Done {
@@ -117,6 +118,7 @@ pub async fn check(
                     repo: None,
                     stars: None,
                     dns_failure: false,
+                    responded: false,
                 });
                 done += 1;
                 progress(Progress {
@@ -160,6 +162,7 @@ pub async fn check(
                     repo: None,
                     stars: None,
                     dns_failure: outcome.dns_failure,
+                    responded: outcome.responded,
                 });
                 done += 1;
                 progress(Progress {
@@ -205,6 +208,7 @@ pub async fn check(
             repo: None,
             stars: None,
             dns_failure: false,
+            responded: false,
         });
         let (rotted, failing_since) = state.record(&link.url, v.status, &now, options.rot_after);
         reports.push(LinkReport {
@@ -266,6 +270,7 @@ fn from_github(link: &GithubLink, o: GithubOutcome) -> Verdict {
         repo: o.repo,
         stars: o.stars,
         dns_failure: false,
+        responded: false,
     }
 }
 
@@ -313,33 +318,32 @@ fn is_local(url: &Url) -> bool {
     }
 }
 
-/// When every web host that was tried failed DNS, the resolver is down, not
-/// the links: report them as unreachable instead of broken.
+/// When no web server answered at all and several hosts failed DNS, the
+/// resolver or the network is down, not the links: report those as
+/// unreachable instead of broken.
 fn downgrade_if_resolver_is_down(verdicts: &mut [Option<Verdict>], links: &[CollectedLink]) {
     let mut failed_hosts: HashSet<String> = HashSet::new();
-    let mut resolved_hosts: HashSet<String> = HashSet::new();
+    let mut any_response = false;
     for (v, link) in verdicts.iter().zip(links) {
         let Some(v) = v else { continue };
-        if v.kind != LinkKind::Web || v.status == Status::Skipped {
-            continue;
-        }
-        let host = Url::parse(&link.url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-            .unwrap_or_default();
+        any_response |= v.responded;
         if v.dns_failure {
+            let host = Url::parse(&link.url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+                .unwrap_or_default();
             failed_hosts.insert(host);
-        } else {
-            resolved_hosts.insert(host);
         }
     }
-    if resolved_hosts.is_empty() && failed_hosts.len() >= 3 {
+    if !any_response && failed_hosts.len() >= 3 {
         for v in verdicts.iter_mut().flatten() {
             if v.dns_failure {
                 v.status = Status::Unreachable;
                 v.detail = Some(format!(
-                    "{} (every host failed DNS: the resolver seems down, not counted as rot)",
-                    v.detail.as_deref().unwrap_or("DNS lookup failed")
+                    "{} (no web server answered this run and {} hosts failed DNS: the network \
+                     seems down; not counted as rot)",
+                    v.detail.as_deref().unwrap_or("DNS lookup failed"),
+                    failed_hosts.len()
                 ));
             }
         }

@@ -107,6 +107,8 @@ pub struct WebOutcome {
     pub attempts: u32,
     /// The host did not resolve, through every retry.
     pub dns_failure: bool,
+    /// Some server answered over HTTP (any status): the network works.
+    pub responded: bool,
 }
 
 impl WebOutcome {
@@ -118,6 +120,7 @@ impl WebOutcome {
             redirects: Vec::new(),
             attempts: 0,
             dns_failure: false,
+            responded: false,
         }
     }
 }
@@ -139,6 +142,12 @@ enum Attempt {
         retry_after: Option<Duration>,
     },
     Failed(Failure),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum AttemptKind {
+    Response,
+    Failed,
 }
 
 #[derive(Debug)]
@@ -240,6 +249,10 @@ impl WebChecker {
         last: &Url,
         fragment: Option<&str>,
     ) -> WebOutcome {
+        let attempt_kind = match &attempt {
+            Attempt::Response { .. } => AttemptKind::Response,
+            Attempt::Failed(_) => AttemptKind::Failed,
+        };
         let tries = if attempts == 1 {
             String::new()
         } else {
@@ -264,6 +277,7 @@ impl WebChecker {
                         out.canonical = Some(canonical);
                         out.redirects = hops;
                         out.attempts = attempts;
+                        out.responded = true;
                         return out;
                     }
                 }
@@ -322,6 +336,7 @@ impl WebChecker {
                 None => format!("redirects: {chain}"),
             });
         }
+        out.responded = !hops.is_empty() || matches!(attempt_kind, AttemptKind::Response);
         out.redirects = hops;
         out.attempts = attempts;
         out

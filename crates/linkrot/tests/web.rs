@@ -195,3 +195,52 @@ fn one_slow_host_does_not_stall_the_others() {
     let last_fast = order.iter().rposition(|u| u.contains("fast.test")).unwrap();
     assert!(last_fast < first_slow, "completion order: {order:#?}");
 }
+
+#[test]
+fn dns_failures_everywhere_mean_the_network_is_down_not_the_links() {
+    let nx: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .map(|h| format!("https://{h}.invalid/"))
+        .collect();
+    let mut options = web_options(Duration::from_millis(300));
+    options.max_retries = 1;
+    let web = Arc::new(WebChecker::new(options).unwrap());
+
+    // Nothing answered at all: the failures say nothing about the links.
+    let mut state = State::new();
+    let (report, _) = run(
+        &links(&nx),
+        &LinkrotConfig::default(),
+        &web,
+        &unused_github(),
+        &mut state,
+        1,
+    );
+    for url in &nx {
+        let e = entry(&report, url);
+        assert_eq!(e.status, Status::Unreachable, "{e:?}");
+        assert!(
+            e.detail.as_deref().unwrap().contains("network seems down"),
+            "{e:?}"
+        );
+        assert!(!e.rotted);
+    }
+
+    // One server answered (even with an error): the resolver works, the names are gone.
+    let server = WebServer::start(Duration::from_secs(1));
+    let mut urls = nx.clone();
+    urls.push(server.url("web.test", "/down"));
+    let mut state = State::new();
+    let (report, _) = run(
+        &links(&urls),
+        &LinkrotConfig::default(),
+        &web,
+        &unused_github(),
+        &mut state,
+        1,
+    );
+    for url in &nx {
+        let e = entry(&report, url);
+        assert_eq!((e.status, e.rotted), (Status::Broken, true), "{e:?}");
+    }
+}
