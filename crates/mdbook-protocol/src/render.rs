@@ -427,9 +427,14 @@ fn layout_x(d: &Diagram) -> Layout<'_> {
                     if lo == 0 {
                         left_room = left_room.max(lw / 2.0 + 14.0);
                     } else {
-                        spans.push((lo - 1, lo, lw / 2.0 + 30.0));
+                        // Room for a same-row state box on the neighbour too.
+                        spans.push((lo - 1, lo, lw / 2.0 + 60.0));
                     }
-                    right_of(lo, lw / 2.0 + 14.0, &mut spans, &mut gap);
+                    if lo + 1 < n {
+                        spans.push((lo, lo + 1, lw / 2.0 + 60.0));
+                    } else {
+                        right_of(lo, lw / 2.0 + 14.0, &mut spans, &mut gap);
+                    }
                 } else {
                     spans.push((lo, hi, lw - 20.0));
                 }
@@ -1502,8 +1507,9 @@ fn slanted(s: &mut Svg, lay: &Layout<'_>, snd: &Sent, yy: f64) {
             );
         }
         if !label_done {
-            let mx = (snd.from_x + tx) / 2.0;
-            let my = (snd.y + yy) / 2.0;
+            // Near the start, where crossing messages are still apart.
+            let mx = snd.from_x + dx * 0.3;
+            let my = snd.y + dy * 0.3;
             text_block(
                 &mut s.front,
                 mx,
