@@ -102,13 +102,20 @@ pub fn annotate_chapter(
                 }
             }
         }
-        let (Some(entry), Some(SnapshotEntry::Found(meta))) = (entry, snapshot_entry) else {
+        let Some(SnapshotEntry::Found(meta)) = snapshot_entry else {
             continue;
         };
         if !is_repo_link {
             continue;
         }
-        if diagnose {
+        // Nested list items of the form `[Name](url) - …` (the generated map
+        // nests entries under categories) get badges too.
+        if entry.is_none() && !entry_like(&doc.source, link.span) {
+            continue;
+        }
+        if let Some(entry) = entry
+            && diagnose
+        {
             // Hand-written counts in the entry's description.
             let from = link.span.end.min(entry.item_span.end);
             let text = &doc.source[from..entry.item_span.end];
@@ -384,6 +391,18 @@ pub fn star_mentions(text: &str) -> Vec<(std::ops::Range<usize>, u64)> {
     out
 }
 
+/// A link that opens a list item and is followed by ` - `: the entry form,
+/// wherever the list sits.
+fn entry_like(source: &str, link: Span) -> bool {
+    let line_start = source[..link.start].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = source[line_start..link.start].trim_start();
+    let marker = matches!(prefix, "- " | "* " | "+ ")
+        || prefix
+            .strip_suffix(". ")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    marker && source[link.end..].starts_with(" - ")
+}
+
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -410,6 +429,17 @@ mod tests {
             ]
         );
         assert!(star_mentions("2024 年发布，starship 项目").is_empty());
+    }
+
+    #[test]
+    fn entry_like_links() {
+        let src =
+            "- a\n  - [K](https://github.com/a/b) - x\n- 见 [K](https://github.com/a/b) - y\n";
+        let first = src.find("[K]").unwrap();
+        let second = src.rfind("[K]").unwrap();
+        let span = |at: usize| Span::new(at, at + "[K](https://github.com/a/b)".len());
+        assert!(entry_like(src, span(first)));
+        assert!(!entry_like(src, span(second)));
     }
 
     #[test]

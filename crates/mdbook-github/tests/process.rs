@@ -205,8 +205,10 @@ fn generated_content_gets_badges_but_no_findings() {
         .unwrap();
     std::fs::create_dir_all(dir.path().join("mq")).unwrap();
     std::fs::write(dir.path().join("mq/index.md"), "{{#catalog map}}\n").unwrap();
+    // Like the map: entries nested under category items.
+    let map = "# 技术地图\n\n- [消息队列](mq/index.md)\n  - [Kafka](https://github.com/apache/kafka) - 流。\n  - [Etcd](https://github.com/coreos/etcd) - 键值。\n";
     let (book, report) = process(
-        book(PAGE),
+        book(map),
         &ParseOptions::default(),
         &GithubConfig::default(),
         dir.path(),
@@ -214,7 +216,9 @@ fn generated_content_gets_badges_but_no_findings() {
         false,
     )
     .unwrap();
-    assert!(content(&book).contains("★ 31.2k"));
+    let out = content(&book);
+    assert!(out.contains("★ 31.2k</span> - 流。"), "{out}");
+    assert!(out.contains("已更名为"), "{out}");
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
 }
 
