@@ -1,7 +1,7 @@
 //! One run: classify every link, check GitHub links through the client and
 //! web links over HTTP at the same time, fold the results into the history.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -12,6 +12,7 @@ use time::format_description::well_known::Rfc3339;
 use tokio::task::JoinSet;
 
 use crate::github::{self, GithubOutcome};
+use crate::web::with_fragment;
 use crate::{
     CollectedLink, Error, LinkKind, LinkReport, LinkrotConfig, Report, State, Status, Summary,
     WebChecker, WebOutcome,
@@ -102,13 +103,28 @@ pub async fn check(
             Done::Github(client.lookup_all(&targets.repos, &targets.owners).await)
         });
     }
+    // One request per page: links that differ only in their fragment share it.
+    let mut pages: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (link, plan)) in links.iter().zip(&plans).enumerate() {
+        if matches!(plan, Plan::Web) {
+            pages
+                .entry(without_fragment(&link.url))
+                .or_default()
+                .push(i);
+        }
+    }
+    let pages: Vec<(String, Vec<usize>)> = pages
+        .into_iter()
+        .map(|(page, ix)| (page.to_owned(), ix))
+        .collect();
+    for (p, (page, _)) in pages.iter().enumerate() {
+        let web = Arc::clone(&web);
+        let page = page.clone();
+        tasks.spawn(async move { Done::Web(p, web.check(&page).await) });
+    }
     for (i, (link, plan)) in links.iter().zip(&plans).enumerate() {
         match plan {
-            Plan::Web => {
-                let web = Arc::clone(&web);
-                let url = link.url.clone();
-                tasks.spawn(async move { Done::Web(i, web.check(&url).await) });
-            }
+            Plan::Web => {}
             Plan::Skip(kind, why) => {
                 verdicts[i] = Some(Verdict {
                     kind: *kind,
@@ -152,25 +168,31 @@ pub async fn check(
 
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok(Done::Web(i, outcome)) => {
+            Ok(Done::Web(p, outcome)) => {
                 let status = outcome.status;
-                verdicts[i] = Some(Verdict {
-                    kind: LinkKind::Web,
-                    status,
-                    canonical: outcome.canonical,
-                    detail: outcome.detail,
-                    repo: None,
-                    stars: None,
-                    dns_failure: outcome.dns_failure,
-                    responded: outcome.responded,
-                });
-                done += 1;
-                progress(Progress {
-                    done,
-                    total,
-                    url: &links[i].url,
-                    status,
-                });
+                for &i in &pages[p].1 {
+                    let fragment = links[i].url.trim().split_once('#').map(|(_, f)| f);
+                    verdicts[i] = Some(Verdict {
+                        kind: LinkKind::Web,
+                        status,
+                        canonical: outcome
+                            .canonical
+                            .as_deref()
+                            .map(|c| with_fragment(c, fragment)),
+                        detail: outcome.detail.clone(),
+                        repo: None,
+                        stars: None,
+                        dns_failure: outcome.dns_failure,
+                        responded: outcome.responded,
+                    });
+                    done += 1;
+                    progress(Progress {
+                        done,
+                        total,
+                        url: &links[i].url,
+                        status,
+                    });
+                }
             }
             Ok(Done::Github(lookups)) => {
                 for (i, plan) in plans.iter().enumerate() {
@@ -272,6 +294,11 @@ fn from_github(link: &GithubLink, o: GithubOutcome) -> Verdict {
         dns_failure: false,
         responded: false,
     }
+}
+
+fn without_fragment(url: &str) -> &str {
+    let url = url.trim();
+    url.split_once('#').map_or(url, |(page, _)| page)
 }
 
 fn plan(url: &str, config: &LinkrotConfig) -> Plan {

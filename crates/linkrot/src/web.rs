@@ -367,11 +367,15 @@ impl WebChecker {
         }
     }
 
-    /// HEAD, then GET when the server does not do HEAD properly.
+    /// HEAD, then GET when the server does not do HEAD properly (405, 403,
+    /// 501), and to confirm a 400/404/410 before calling anything broken:
+    /// some servers answer HEAD differently from GET.
     async fn probe(&self, url: &Url) -> Attempt {
         let head = self.send(Method::HEAD, url).await;
         match head {
-            Attempt::Response { status, .. } if matches!(status.as_u16(), 405 | 403 | 501) => {
+            Attempt::Response { status, .. }
+                if matches!(status.as_u16(), 405 | 403 | 501 | 400 | 404 | 410) =>
+            {
                 self.send(Method::GET, url).await
             }
             other => other,
@@ -474,7 +478,7 @@ fn describe_hops(hops: &[Hop], last: &Url) -> String {
     out
 }
 
-fn with_fragment(url: &str, fragment: Option<&str>) -> String {
+pub(crate) fn with_fragment(url: &str, fragment: Option<&str>) -> String {
     match fragment {
         Some(f) if !url.contains('#') => format!("{url}#{f}"),
         _ => url.to_owned(),

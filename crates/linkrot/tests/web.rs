@@ -244,3 +244,52 @@ fn dns_failures_everywhere_mean_the_network_is_down_not_the_links() {
         assert_eq!((e.status, e.rotted), (Status::Broken, true), "{e:?}");
     }
 }
+
+#[test]
+fn links_to_one_page_share_a_request_and_head_404s_are_confirmed_with_get() {
+    let server = WebServer::start(Duration::from_secs(1));
+    let u = |path: &str| server.url("web.test", path);
+    let urls = vec![
+        u("/ok#a"),
+        u("/ok#b"),
+        u("/old#x"),
+        u("/old#y"),
+        u("/head404"),
+        u("/missing"),
+    ];
+    let web = Arc::new(WebChecker::new(web_options(Duration::from_millis(500))).unwrap());
+    let mut state = State::new();
+    let (report, order) = run(
+        &links(&urls),
+        &LinkrotConfig::default(),
+        &web,
+        &unused_github(),
+        &mut state,
+        3,
+    );
+    assert_eq!(order.len(), 6);
+    assert_eq!(server.hits("HEAD /ok"), 1, "one request for both fragments");
+    assert_eq!(entry(&report, &u("/ok#a")).status, Status::Ok);
+    assert_eq!(entry(&report, &u("/ok#b")).status, Status::Ok);
+    assert_eq!(server.hits("HEAD /old"), 1);
+    assert_eq!(
+        entry(&report, &u("/old#x")).canonical.as_deref(),
+        Some(u("/new#x").as_str())
+    );
+    assert_eq!(
+        entry(&report, &u("/old#y")).canonical.as_deref(),
+        Some(u("/new#y").as_str())
+    );
+    // A server that answers HEAD with 404 but GET with 200 is not broken.
+    assert_eq!(entry(&report, &u("/head404")).status, Status::Ok);
+    assert_eq!(
+        (server.hits("HEAD /head404"), server.hits("GET /head404")),
+        (1, 1)
+    );
+    // A real 404 is confirmed by GET before it counts.
+    assert_eq!(entry(&report, &u("/missing")).status, Status::Broken);
+    assert_eq!(
+        (server.hits("HEAD /missing"), server.hits("GET /missing")),
+        (1, 1)
+    );
+}

@@ -135,6 +135,8 @@ async fn serve(
         "/nohead" if method == "HEAD" => (405, vec![]),
         "/nohead" => (200, vec![]),
         "/forbidden" => (403, vec![]),
+        "/head404" if method == "HEAD" => (404, vec![]),
+        "/head404" => (200, vec![]),
         "/slow" => {
             tokio::time::sleep(slow).await;
             (200, vec![])
