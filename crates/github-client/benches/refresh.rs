@@ -29,7 +29,13 @@ fn main() {
         .collect();
     let dir = std::env::temp_dir().join(format!("archmanual-refresh-bench-{}", std::process::id()));
     let scenarios = [
-        ("clean", StandinConfig { latency, ..StandinConfig::default() }),
+        (
+            "clean",
+            StandinConfig {
+                latency,
+                ..StandinConfig::default()
+            },
+        ),
         (
             "faults (every 5th 502, every 7th secondary limit)",
             StandinConfig {

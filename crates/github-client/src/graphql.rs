@@ -255,10 +255,15 @@ async fn attempt_batch(client: &Client, batch: &[Item], attempt: u32) -> Attempt
                 .is_none_or(Vec::is_empty)
         })
         .collect();
-    if global
-        .iter()
-        .any(|e| e.get("type").and_then(Value::as_str) == Some("RATE_LIMITED"))
-    {
+    // Primary limits come as `RATE_LIMITED`; secondary limits may come as a
+    // 200 whose error message says so.
+    let rate_limited = global.iter().any(|e| {
+        e.get("type").and_then(Value::as_str) == Some("RATE_LIMITED")
+            || e.get("message")
+                .and_then(Value::as_str)
+                .is_some_and(|m| m.to_ascii_lowercase().contains("rate limit"))
+    });
+    if rate_limited {
         let v = client
             .rate_limit_verdict(&headers, true, attempt)
             .unwrap_or_else(|| Verdict::Retry(client.backoff(attempt), "RATE_LIMITED".into()));

@@ -455,3 +455,43 @@ fn api_text_is_kept_verbatim_for_callers_to_escape() {
         Some("<script>alert('x')</script> & \"q\"")
     );
 }
+
+#[test]
+fn graphql_primary_rate_limit_waits_for_the_reset_or_gives_up() {
+    let standin = Standin::start(StandinConfig::default(), World::sample());
+    standin.push_faults([Fault::GraphqlRateLimited(0)]);
+    let client = Client::new(config(&standin, true)).unwrap();
+    let l = client
+        .lookup_blocking(&keys(&["apache/kafka"]), &[])
+        .unwrap();
+    assert!(
+        matches!(l.repos["apache/kafka"], RepoStatus::Found(_)),
+        "{l:?}"
+    );
+    assert_eq!(client.stats().rate_limit_waits, 1);
+
+    standin.push_faults([Fault::GraphqlRateLimited(3600)]);
+    let client = Client::new(config(&standin, true)).unwrap();
+    let l = client
+        .lookup_blocking(&keys(&["apache/kafka"]), &[])
+        .unwrap();
+    match &l.repos["apache/kafka"] {
+        RepoStatus::Unknown { reason } => assert!(reason.contains("x-ratelimit-reset"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn rest_primary_rate_limit_with_a_near_reset_is_waited_out() {
+    let standin = Standin::start(StandinConfig::default(), World::sample());
+    standin.push_faults([Fault::PrimaryRateLimit(0)]);
+    let client = Client::new(config(&standin, false)).unwrap();
+    let l = client
+        .lookup_blocking(&keys(&["apache/kafka"]), &[])
+        .unwrap();
+    assert!(
+        matches!(l.repos["apache/kafka"], RepoStatus::Found(_)),
+        "{l:?}"
+    );
+    assert_eq!(client.stats().rate_limit_waits, 1);
+}

@@ -230,6 +230,9 @@ pub enum Fault {
     SecondaryRateLimit(Option<u64>),
     /// 403 primary rate limit: `x-ratelimit-remaining: 0`, reset in this many seconds.
     PrimaryRateLimit(u64),
+    /// GraphQL's primary limit: 200 with a `RATE_LIMITED` error and
+    /// `x-ratelimit-remaining: 0`, reset in this many seconds.
+    GraphqlRateLimited(u64),
     /// Sleep this long before answering normally.
     Delay(Duration),
 }
@@ -499,6 +502,19 @@ async fn handle(state: &State, req: Request<Incoming>) -> Answer {
         Some(Fault::PrimaryRateLimit(reset_in)) => {
             fault(state);
             return primary(reset_in);
+        }
+        Some(Fault::GraphqlRateLimited(reset_in)) => {
+            fault(state);
+            return answer(
+                200,
+                &[
+                    ("x-ratelimit-limit", "5000".to_owned()),
+                    ("x-ratelimit-remaining", "0".to_owned()),
+                    ("x-ratelimit-reset", (now_secs() + reset_in).to_string()),
+                    ("x-ratelimit-resource", "graphql".to_owned()),
+                ],
+                &json!({ "errors": [{ "type": "RATE_LIMITED", "message": "API rate limit exceeded for user ID 1." }] }),
+            );
         }
         Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
         None => {}

@@ -6,7 +6,7 @@ use std::path::Path;
 use archmanual_diagnostics::{Diagnostic, Fix, Severity};
 use archmanual_github::{GithubLink, RepoKey, classify};
 use archmanual_github_snapshot::{
-    RepoMeta, Snapshot, SnapshotEntry, format_count, format_stars, parse_star_count,
+    OwnerEntry, RepoMeta, Snapshot, SnapshotEntry, format_count, format_stars, parse_star_count,
 };
 use archmanual_model::{Document, ParseOptions, Span};
 
@@ -54,6 +54,15 @@ pub fn annotate_chapter(
             Some(GithubLink::Other {
                 repo: Some(key), ..
             }) => (key, false),
+            Some(GithubLink::Owner(login)) => {
+                if diagnose {
+                    let at = doc.location(link.dest_span.unwrap_or(link.span));
+                    if let Some(d) = owner_diagnostic(file, &login, snapshot, config) {
+                        diagnostics.push(d.at(at));
+                    }
+                }
+                continue;
+            }
             _ => continue,
         };
         let entry = entry_of_link.get(&li).map(|&i| &doc.entries[i]);
@@ -166,6 +175,41 @@ pub fn annotate_chapter(
         content: out,
         diagnostics,
         starred,
+    }
+}
+
+fn owner_diagnostic(
+    file: &Path,
+    login: &str,
+    snapshot: &Snapshot,
+    config: &GithubConfig,
+) -> Option<Diagnostic> {
+    match snapshot.owner(login) {
+        None => Some(
+            Diagnostic::new(
+                codes::NOT_IN_SNAPSHOT,
+                Severity::Warning,
+                file,
+                format!("GitHub account `{login}` is not in the snapshot"),
+            )
+            .with_help(format!(
+                "run `archmanual refresh` (needs GITHUB_TOKEN) and commit book/{}",
+                config.snapshot
+            )),
+        ),
+        Some(OwnerEntry::Missing { fetched_at }) => Some(
+            Diagnostic::new(
+                codes::MISSING,
+                Severity::Error,
+                file,
+                format!(
+                    "GitHub account `{login}` does not exist (snapshot of {})",
+                    date(fetched_at)
+                ),
+            )
+            .with_help("link the project's current organisation or official site"),
+        ),
+        Some(OwnerEntry::Found { .. }) => None,
     }
 }
 

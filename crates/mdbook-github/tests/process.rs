@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use archmanual_github_snapshot::{RepoMeta, Snapshot, SnapshotEntry};
+use archmanual_github_snapshot::{OwnerEntry, RepoMeta, Snapshot, SnapshotEntry};
 use archmanual_model::{Document, LinkKind, ParseOptions};
 use mdbook_github::{GithubConfig, codes, process};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
@@ -18,7 +18,7 @@ const PAGE: &str = "# 消息队列\n\n\
 - [New](https://github.com/someone/unlisted) - 快照里没有。\n\
 - [Tiny](https://github.com/tiny/repo) - 很小。\n\
 - [Site](https://example.com) - 不在 GitHub。\n\
-\n见 [Kafka issue](https://github.com/apache/kafka/issues/1)。\n";
+\n见 [Kafka issue](https://github.com/apache/kafka/issues/1)、[Apache](https://github.com/apache) 与 [鬼](https://github.com/ghost-org)。\n";
 
 fn snapshot() -> Snapshot {
     let t = "2026-11-27T06:00:00Z";
@@ -43,6 +43,20 @@ fn snapshot() -> Snapshot {
     s.insert_repo(
         "tiny/repo",
         SnapshotEntry::Found(RepoMeta::new("tiny/repo", 12, t)),
+    );
+    s.insert_owner(
+        "apache",
+        OwnerEntry::Found {
+            login: "apache".into(),
+            url: "https://github.com/apache".into(),
+            fetched_at: t.into(),
+        },
+    );
+    s.insert_owner(
+        "ghost-org",
+        OwnerEntry::Missing {
+            fetched_at: t.into(),
+        },
     );
     s
 }
@@ -164,6 +178,7 @@ fn findings_name_file_line_and_column() {
         (codes::MISSING, "mq/index.md:6:10"),
         (codes::NOT_IN_SNAPSHOT, "mq/index.md:7:9"),
         (codes::LOW_STARS, "mq/index.md:8:10"),
+        (codes::MISSING, "mq/index.md:11:101"),
     ];
     for (code, pos) in expect {
         assert!(
@@ -171,6 +186,8 @@ fn findings_name_file_line_and_column() {
             "{code} at {pos} not in {found:?}"
         );
     }
+    // The found account `apache` is fine: only `ghost-org` and `nobody/nothing` are missing.
+    assert_eq!(found.iter().filter(|(c, _)| c == codes::MISSING).count(), 2);
     // 30k vs 31.2k is within 20%: only GH007 if the tolerance is tighter.
     assert!(!found.iter().any(|(c, _)| c == codes::STARS_OFF));
     let renamed = diags.iter().find(|d| d.code == codes::RENAMED).unwrap();
