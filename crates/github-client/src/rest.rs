@@ -26,8 +26,10 @@ pub(crate) async fn run(
         let result = match &stopped {
             Some(reason) => unknown(&item, reason),
             None => {
-                let (result, stop) = lookup_one(client, &item, stale).await;
-                stopped = stop;
+                let (result, stop) = lookup_one(client, &item, stale, &mut stopped).await;
+                if stop.is_some() {
+                    stopped = stop;
+                }
                 result
             }
         };
@@ -63,10 +65,11 @@ async fn lookup_one(
     client: &Client,
     item: &Item,
     stale: &BTreeMap<String, CachedRepo>,
+    exhausted: &mut Option<String>,
 ) -> (ItemResult, Option<String>) {
     let mut attempt = 0;
     loop {
-        let outcome = attempt_one(client, item, stale, attempt).await;
+        let outcome = attempt_one(client, item, stale, attempt, exhausted).await;
         match outcome {
             Outcome::Done(result) => return (result, None),
             Outcome::Failed(Verdict::Retry(wait, _), rate_limit)
@@ -133,6 +136,7 @@ async fn attempt_one(
     item: &Item,
     stale: &BTreeMap<String, CachedRepo>,
     attempt: u32,
+    exhausted: &mut Option<String>,
 ) -> Outcome {
     let api = client.config().api_url.trim_end_matches('/');
     let (url, cached) = match item {
@@ -149,6 +153,10 @@ async fn attempt_one(
     };
     if let Some(outcome) = failure(client, status, &headers, &body, attempt) {
         return outcome;
+    }
+    // The budget just ran out and will not come back soon: ask no more.
+    if let Some(reason) = budget_gone(client, &headers) {
+        *exhausted = Some(reason);
     }
     let fetched_at = client.now_rfc3339();
     let etag = headers
@@ -198,6 +206,26 @@ async fn attempt_one(
         (_, code) => unknown(item, &format!("GitHub REST: unexpected HTTP {code}")),
     };
     Outcome::Done(result)
+}
+
+/// `Some(reason)` if this answer used the last request of the window and
+/// the reset is further away than `max_wait`.
+fn budget_gone(client: &Client, headers: &HeaderMap) -> Option<String> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
+    if header("x-ratelimit-remaining")? != 0 {
+        return None;
+    }
+    let wait = header("x-ratelimit-reset")?.saturating_sub(client.now_secs());
+    (wait > client.config().max_wait.as_secs()).then(|| {
+        format!(
+            "GitHub's REST budget is used up for the next {wait}s; set GITHUB_TOKEN (60 requests/hour without one) or try again later"
+        )
+    })
 }
 
 /// Rate limits and server errors; `None` if the answer is to be read.
