@@ -1510,14 +1510,22 @@ fn slanted(s: &mut Svg, lay: &Layout<'_>, snd: &Sent, yy: f64) {
             // Near the start, where crossing messages are still apart.
             let mx = snd.from_x + dx * 0.3;
             let my = snd.y + dy * 0.3;
+            // On the free side of the slanted line: above-right when it runs down-left.
+            let (lx, anchor) = if dx < 0.0 {
+                (mx + 8.0, "start")
+            } else {
+                (mx - 8.0, "end")
+            };
             text_block(
                 &mut s.front,
-                mx,
+                lx,
                 my - lines_h(&snd.lines) - 2.0,
-                "middle",
+                anchor,
                 &format!("lb{cls}"),
                 &snd.lines,
             );
+            let lw = block_width(&snd.lines);
+            s.ext(lx - lw, lx + lw);
             label_done = true;
         }
         s.ext(snd.from_x.min(tx), snd.from_x.max(tx));

@@ -201,7 +201,7 @@ fn source_strategy() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
 
     #[test]
     fn never_panics_and_output_is_always_allowlisted(src in source_strategy()) {
