@@ -43,6 +43,8 @@ pub(crate) struct Summary {
     pub(crate) missing: Vec<String>,
     pub(crate) renamed: Vec<(String, String)>,
     pub(crate) archived: Vec<String>,
+    /// Why the first unknown lookup failed.
+    pub(crate) unknown_reason: Option<String>,
 }
 
 /// How progress is shown.
@@ -97,6 +99,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         summary.requests,
         started.elapsed().as_secs_f64()
     );
+    if let Some(reason) = &summary.unknown_reason {
+        eprintln!(
+            "unknown:  {} lookups kept their old entry: {reason}",
+            summary.unknown
+        );
+    }
     Ok(if summary.unknown > 0 { 1 } else { 0 })
 }
 
@@ -145,6 +153,7 @@ pub(crate) fn refresh(root: &Path, client: &Client, mode: ProgressMode) -> anyho
         missing: Vec::new(),
         renamed: Vec::new(),
         archived: Vec::new(),
+        unknown_reason: None,
     };
     for (key, status) in &lookups.repos {
         match status {
@@ -154,6 +163,9 @@ pub(crate) fn refresh(root: &Path, client: &Client, mode: ProgressMode) -> anyho
         }
         if status.is_archived() {
             summary.archived.push(key.clone());
+        }
+        if let RepoStatus::Unknown { reason } = status {
+            summary.unknown_reason.get_or_insert_with(|| reason.clone());
         }
     }
     Ok(summary)
@@ -180,7 +192,7 @@ fn progress_reporter(mode: ProgressMode, total: usize) -> Reporter {
     Reporter {
         mode,
         bar,
-        last: std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(usize::MAX)),
+        last: std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(usize::MAX - 1)),
     }
 }
 
@@ -194,10 +206,15 @@ impl Reporter {
                 }
             }
             ProgressMode::Lines => {
-                // One line per change; the client reports per batch (GraphQL)
-                // or per repository (REST), so this stays short.
-                let previous = self.last.swap(done, std::sync::atomic::Ordering::Relaxed);
-                if previous != done {
+                // About ten lines per run: at each tenth of the way and at the end.
+                let step = total.div_ceil(10).max(1);
+                let bucket = if done >= total {
+                    usize::MAX
+                } else {
+                    done / step
+                };
+                let previous = self.last.swap(bucket, std::sync::atomic::Ordering::Relaxed);
+                if previous != bucket {
                     eprintln!("refresh: {done}/{total} looked up");
                 }
             }
