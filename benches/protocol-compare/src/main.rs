@@ -55,18 +55,18 @@ fn main() {
             black_box(render_source(black_box(&src), Dialect::Mermaid, "b").ok());
         });
         let theirs = match mermaid_rs_renderer::render(&src) {
-            Ok(_) => Some(median_ms(&mut || {
+            Ok(_) => Ok(median_ms(&mut || {
                 black_box(mermaid_rs_renderer::render(black_box(&src)).ok());
             })),
-            Err(_) => None,
+            Err(e) => Err(e.to_string().replace('|', "/")),
         };
         ours_all.push(ours);
         match theirs {
-            Some(t) => {
+            Ok(t) => {
                 ratios.push(t / ours);
                 println!("| {name} | {} | {ours:.3} ms | {t:.3} ms | {:.1}× |", src.lines().count(), t / ours);
             }
-            None => println!("| {name} | {} | {ours:.3} ms | error | — |", src.lines().count()),
+            Err(e) => println!("| {name} | {} | {ours:.3} ms | error: {e} | — |", src.lines().count()),
         }
     }
     println!(

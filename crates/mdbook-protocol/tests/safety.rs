@@ -187,7 +187,7 @@ fn line_strategy() -> impl Strategy<Value = String> {
 fn source_strategy() -> impl Strategy<Value = String> {
     (
         prop::bool::ANY,
-        prop::collection::vec(line_strategy(), 0..30),
+        prop::collection::vec(line_strategy(), 0..20),
     )
         .prop_map(|(header, lines)| {
             let mut s = if header {
@@ -201,7 +201,7 @@ fn source_strategy() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 150, .. ProptestConfig::default() })]
 
     #[test]
     fn never_panics_and_output_is_always_allowlisted(src in source_strategy()) {
