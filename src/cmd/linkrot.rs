@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use archmanual_linkrot::{
-    LinkrotConfig, MAX_MARKDOWN_BYTES, Options, Report, State, Status, WebChecker, WebOptions,
-    check_blocking, collect_links, load_book, render_markdown,
+    LinkrotConfig, MAX_MARKDOWN_BYTES, Options, Progress as Event, Report, State, Status,
+    WebChecker, WebOptions, check_blocking, collect_links, load_book, render_markdown,
 };
 
 /// A GitHub issue body holds at most 65,536 characters.
@@ -81,7 +81,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
             rot_after: args.rot_after,
             ..Options::default()
         },
-        &mut |p| progress.tick(p.done),
+        &mut |p| progress.tick(p),
     )?;
     progress.finish();
 
@@ -151,7 +151,11 @@ fn print_findings(report: &Report) {
 /// A progress bar on a terminal; plain lines (every 10 %) in CI and logs.
 enum Progress {
     Bar(indicatif::ProgressBar),
-    Lines { total: usize, next: usize },
+    Lines {
+        total: usize,
+        next: usize,
+        github_next: usize,
+    },
 }
 
 impl Progress {
@@ -160,7 +164,7 @@ impl Progress {
         if interactive {
             let bar = indicatif::ProgressBar::new(total as u64);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} checking links {bar:40} {pos}/{len} ({elapsed})",
+                "{spinner} checking links {bar:40} {pos}/{len} ({elapsed}) {msg}",
             ) {
                 bar.set_style(style);
             }
@@ -170,17 +174,27 @@ impl Progress {
             Progress::Lines {
                 total,
                 next: step(total),
+                github_next: 0,
             }
         }
     }
 
-    fn tick(&mut self, done: usize) {
-        match self {
-            Progress::Bar(bar) => bar.set_position(done as u64),
-            Progress::Lines { total, next } => {
+    fn tick(&mut self, event: Event<'_>) {
+        match (self, event) {
+            (Progress::Bar(bar), Event::Link { done, .. }) => bar.set_position(done as u64),
+            (Progress::Bar(bar), Event::Github { done, total }) => {
+                bar.set_message(format!("GitHub lookups {done}/{total}"));
+            }
+            (Progress::Lines { total, next, .. }, Event::Link { done, .. }) => {
                 if done >= *next && done < *total {
                     eprintln!("linkrot: {done}/{total} links checked");
                     *next = done + step(*total);
+                }
+            }
+            (Progress::Lines { github_next, .. }, Event::Github { done, total }) => {
+                if done >= *github_next {
+                    eprintln!("linkrot: GitHub lookups {done}/{total}");
+                    *github_next = done + step(total);
                 }
             }
         }

@@ -36,17 +36,28 @@ impl Default for Options {
     }
 }
 
-/// A link finished checking.
+/// Progress of a run.
 #[derive(Debug, Clone, Copy)]
-pub struct Progress<'a> {
-    /// Links finished so far.
-    pub done: usize,
-    /// Links in this run.
-    pub total: usize,
-    /// The link that finished.
-    pub url: &'a str,
-    /// Its status.
-    pub status: Status,
+pub enum Progress<'a> {
+    /// A link finished checking.
+    Link {
+        /// Links finished so far.
+        done: usize,
+        /// Links in this run.
+        total: usize,
+        /// The link that finished.
+        url: &'a str,
+        /// Its status.
+        status: Status,
+    },
+    /// GitHub lookups (distinct repositories and owners) so far; the GitHub
+    /// links finish together when the lookups are done.
+    Github {
+        /// Lookups done (cache hits included).
+        done: usize,
+        /// Lookups in this run.
+        total: usize,
+    },
 }
 
 /// How one link is checked.
@@ -97,11 +108,21 @@ pub async fn check(
         .map(|(l, _)| l.url.as_str())
         .collect();
     let targets = Targets::from_urls(github_urls.iter().copied());
+    let (github_tx, mut github_rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
     if !targets.repos.is_empty() || !targets.owners.is_empty() {
         let client = github.clone();
         tasks.spawn(async move {
-            Done::Github(client.lookup_all(&targets.repos, &targets.owners).await)
+            let tick = move |done, total| {
+                let _ = github_tx.send((done, total));
+            };
+            Done::Github(
+                client
+                    .lookup_with_progress(&targets.repos, &targets.owners, tick)
+                    .await,
+            )
         });
+    } else {
+        drop(github_tx);
     }
     // One request per page: links that differ only in their fragment share it.
     let mut pages: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -137,7 +158,7 @@ pub async fn check(
                     responded: false,
                 });
                 done += 1;
-                progress(Progress {
+                progress(Progress::Link {
                     done,
                     total,
                     url: &link.url,
@@ -157,7 +178,7 @@ pub async fn check(
                 github::outcome(&links[i].url, gl, &no_lookup),
             ));
             done += 1;
-            progress(Progress {
+            progress(Progress::Link {
                 done,
                 total,
                 url: &links[i].url,
@@ -166,7 +187,17 @@ pub async fn check(
         }
     }
 
-    while let Some(joined) = tasks.join_next().await {
+    loop {
+        let joined = tokio::select! {
+            Some((done, total)) = github_rx.recv() => {
+                progress(Progress::Github { done, total });
+                continue;
+            }
+            joined = tasks.join_next() => match joined {
+                Some(joined) => joined,
+                None => break,
+            },
+        };
         match joined {
             Ok(Done::Web(p, outcome)) => {
                 let status = outcome.status;
@@ -186,7 +217,7 @@ pub async fn check(
                         responded: outcome.responded,
                     });
                     done += 1;
-                    progress(Progress {
+                    progress(Progress::Link {
                         done,
                         total,
                         url: &links[i].url,
@@ -204,7 +235,7 @@ pub async fn check(
                     let status = verdict.status;
                     verdicts[i] = Some(verdict);
                     done += 1;
-                    progress(Progress {
+                    progress(Progress::Link {
                         done,
                         total,
                         url: &links[i].url,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use archmanual_github::Client;
-use archmanual_linkrot::{LinkKind, LinkrotConfig, Report, State, Status, WebChecker};
+use archmanual_linkrot::{LinkKind, LinkrotConfig, Progress, Report, State, Status, WebChecker};
 use common::{entry, github_config, links, run, web_options};
 use github_standin::{Standin, StandinConfig, StandinRepo, World};
 
@@ -269,4 +269,29 @@ fn injected_faults_do_not_change_the_statuses() {
     assert_eq!(statuses(&faulty), statuses(&clean));
     assert_eq!(faulty.summary, clean.summary);
     assert_eq!(clean.summary.unreachable, 0, "{:#?}", clean.summary);
+}
+
+#[test]
+fn github_lookups_report_their_progress() {
+    let standin = Standin::start(StandinConfig::default(), World::sample());
+    let client = Client::new(github_config(&standin, Some(TOKEN), None)).unwrap();
+    let mut state = State::new();
+    let mut github_events = Vec::new();
+    let mut links_done = 0;
+    archmanual_linkrot::check_blocking(
+        &links(&urls()),
+        &LinkrotConfig::default(),
+        web(),
+        &client,
+        &mut state,
+        &archmanual_linkrot::Options::default(),
+        &mut |p| match p {
+            Progress::Github { done, total } => github_events.push((done, total)),
+            Progress::Link { done, .. } => links_done = done,
+        },
+    )
+    .unwrap();
+    assert_eq!(links_done, urls().len());
+    // 5 distinct repositories (issue and blob links share theirs) and 2 owners.
+    assert_eq!(github_events.last(), Some(&(7, 7)), "{github_events:?}");
 }

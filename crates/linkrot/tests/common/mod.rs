@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use archmanual_linkrot::{
-    CollectedLink, LinkrotConfig, Occurrence, Options, Report, State, WebChecker, WebOptions,
-    check_blocking,
+    CollectedLink, LinkrotConfig, Occurrence, Options, Progress, Report, State, WebChecker,
+    WebOptions, check_blocking,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -246,7 +246,11 @@ pub fn run(
         github,
         state,
         &options,
-        &mut |p| order.push(p.url.to_owned()),
+        &mut |p| {
+            if let Progress::Link { url, .. } = p {
+                order.push(url.to_owned());
+            }
+        },
     )
     .unwrap();
     (report, order)
