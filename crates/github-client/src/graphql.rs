@@ -56,15 +56,19 @@ pub(crate) async fn run(
 ) -> Vec<(Item, ItemResult)> {
     let size = client.config().batch_size.clamp(1, crate::MAX_BATCH);
     let semaphore = Arc::new(Semaphore::new(client.config().concurrency.max(1)));
+    // Set when a batch gives up on a rate limit (or a rejected token):
+    // the other batches then stop asking instead of hammering GitHub.
+    let stop: Stop = Arc::new(std::sync::Mutex::new(None));
     let mut tasks = tokio::task::JoinSet::new();
     for chunk in items.chunks(size) {
         let client = client.clone();
         let chunk = chunk.to_vec();
         let semaphore = Arc::clone(&semaphore);
         let progress = Arc::clone(&progress);
+        let stop = Arc::clone(&stop);
         tasks.spawn(async move {
             let _permit = semaphore.acquire_owned().await;
-            run_batch(&client, chunk, &progress).await
+            run_batch(&client, chunk, &progress, &stop).await
         });
     }
     let mut out = Vec::with_capacity(items.len());
@@ -116,16 +120,28 @@ enum Attempt {
 }
 
 /// One batch with retries; a 502/504 splits it into halves.
+type Stop = Arc<std::sync::Mutex<Option<String>>>;
+
+fn stopped(stop: &Stop) -> Option<String> {
+    stop.lock().ok().and_then(|s| s.clone())
+}
+
 async fn run_batch(
     client: &Client,
     items: Vec<Item>,
     progress: &Progress,
+    stop: &Stop,
 ) -> Vec<(Item, ItemResult)> {
     let mut queue = vec![items];
     let mut out = Vec::new();
     while let Some(mut batch) = queue.pop() {
         let mut attempt: u32 = 0;
         loop {
+            if let Some(reason) = stopped(stop) {
+                progress(batch.len(), 0);
+                out.extend(batch.iter().map(|i| (i.clone(), unknown(i, &reason))));
+                break;
+            }
             let (verdict, rate_limit) = match attempt_batch(client, &batch, attempt).await {
                 Attempt::Done(results) => {
                     progress(results.len(), 0);
@@ -158,6 +174,9 @@ async fn run_batch(
                     break;
                 }
                 Verdict::GiveUp(reason) => {
+                    if rate_limit && let Ok(mut s) = stop.lock() {
+                        s.get_or_insert_with(|| reason.clone());
+                    }
                     progress(batch.len(), 0);
                     out.extend(batch.iter().map(|i| (i.clone(), unknown(i, &reason))));
                     break;
@@ -220,7 +239,8 @@ async fn attempt_batch(client: &Client, batch: &[Item], attempt: u32) -> Attempt
                 Verdict::GiveUp(
                     "GitHub rejected the token (HTTP 401): check GITHUB_TOKEN or GH_TOKEN".into(),
                 ),
-                false,
+                // Like a rate limit, a bad token stops every batch.
+                true,
             );
         }
         403 | 429 => {

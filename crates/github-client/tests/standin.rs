@@ -106,6 +106,26 @@ fn graphql_without_valid_token_is_unknown_not_missing() {
 }
 
 #[test]
+fn one_give_up_stops_every_batch() {
+    let sc = StandinConfig {
+        token: Some("the-right-one".into()),
+        ..StandinConfig::default()
+    };
+    let world = World::generated(350);
+    let names = world.repo_names();
+    let standin = Standin::start(sc, world);
+    let client = Client::new(Config {
+        concurrency: 1,
+        ..config(&standin, true)
+    })
+    .unwrap();
+    let repos: Vec<RepoKey> = names.iter().map(|n| RepoKey::parse(n).unwrap()).collect();
+    let l = client.lookup_blocking(&repos, &[]).unwrap();
+    assert_eq!(l.unknown_count(), 350);
+    assert_eq!(standin.requests(), 1, "the other 3 batches were not sent");
+}
+
+#[test]
 fn batches_hold_at_most_100_lookups() {
     let world = World::generated(250);
     let names = world.repo_names();
