@@ -6,7 +6,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use mdbook_protocol::{Dialect, render_source};
+use mdbook_protocol::Dialect;
 
 /// Inputs Mermaid rejects, with the test in Mermaid's `sequenceDiagram.spec.js` that says so.
 const REJECTED_BY_MERMAID: &[(&str, &str)] = &[
@@ -73,7 +73,7 @@ fn mermaid_corpus_renders_or_is_rejected_like_mermaid() {
     for f in &files {
         let stem = f.file_stem().unwrap().to_string_lossy().into_owned();
         let src = std::fs::read_to_string(f).unwrap();
-        let result = render_source(&src, Dialect::Mermaid, &stem);
+        let result = common::checked(&src, Dialect::Mermaid, &stem);
         let rejected = REJECTED_BY_MERMAID.iter().find(|(s, _)| *s == stem);
         match (rejected, result) {
             (Some((_, why)), Ok(_)) => {
@@ -128,14 +128,14 @@ fn corpus_labels_survive_into_the_svg() {
     let dir = corpus_dir();
     let read =
         |n: &str| std::fs::read_to_string(dir.join(format!("{n}.mmd"))).expect("corpus file");
-    let svg = render_source(&read("033"), Dialect::Mermaid, "t")
+    let svg = common::checked(&read("033"), Dialect::Mermaid, "t")
         .unwrap()
         .svg;
     assert!(
         svg.contains("I ♥ you ∞ times more!"),
         "entity codes decoded"
     );
-    let svg = render_source(&read("096"), Dialect::Mermaid, "t")
+    let svg = common::checked(&read("096"), Dialect::Mermaid, "t")
         .unwrap()
         .svg;
     assert!(
@@ -143,14 +143,14 @@ fn corpus_labels_survive_into_the_svg() {
         "`;` ends the message and `#` starts a comment: {svg}"
     );
     assert!(!svg.contains("comment"));
-    let svg = render_source(&read("023"), Dialect::Mermaid, "t")
+    let svg = common::checked(&read("023"), Dialect::Mermaid, "t")
         .unwrap()
         .svg;
     assert!(
         svg.contains(">Alice</text>") && svg.contains(">Johnson</text>"),
         "<br/> in an alias splits lines"
     );
-    let svg = render_source(&read("078"), Dialect::Mermaid, "t")
+    let svg = common::checked(&read("078"), Dialect::Mermaid, "t")
         .unwrap()
         .svg;
     assert!(

@@ -4,7 +4,7 @@
 mod common;
 
 use mdbook_protocol::ast::*;
-use mdbook_protocol::{DiagramError, Dialect, Limits, parse, render_source};
+use mdbook_protocol::{DiagramError, Dialect, Limits, parse};
 
 fn ok(src: &str, dialect: Dialect) -> Diagram {
     let (d, _) =
@@ -262,7 +262,7 @@ fn autonumber_forms() {
     ] {
         m(&format!("sequenceDiagram\n{s}\nA->>B: x"));
     }
-    let svg = render_source(
+    let svg = common::checked(
         "sequenceDiagram\nautonumber 10 5\nA->>B: x\nB->>A: y",
         Dialect::Mermaid,
         "t",
@@ -296,7 +296,7 @@ fn title_accessibility_and_boxes() {
         ),
         (None, "只有标题".to_string())
     );
-    let svg = render_source(
+    let svg = common::checked(
         "sequenceDiagram\naccTitle: 无障碍标题\nA->>B: x",
         Dialect::Mermaid,
         "t",
@@ -328,7 +328,7 @@ fn links_are_allowlisted() {
 #[test]
 fn wrap_prefixes_and_long_labels() {
     let long = "这是一段很长的中文消息文本，用来检验自动换行是否按照东亚宽度正确地计算宽度并在合适的位置断开";
-    let svg = render_source(
+    let svg = common::checked(
         &format!("sequenceDiagram\nA->>B: {long}"),
         Dialect::Mermaid,
         "t",
@@ -339,7 +339,7 @@ fn wrap_prefixes_and_long_labels() {
         svg.matches("class=\"lb\"").count() >= 2,
         "long label wrapped onto several lines"
     );
-    let svg = render_source(
+    let svg = common::checked(
         &format!("sequenceDiagram\nA->>B:nowrap: {long}"),
         Dialect::Mermaid,
         "t",
@@ -348,7 +348,7 @@ fn wrap_prefixes_and_long_labels() {
     .svg;
     assert!(svg.contains(long), "nowrap keeps one line");
     // The lifelines are pushed apart so the label fits: 20 ideographs at 1 em (14 px) each.
-    let wide = render_source(
+    let wide = common::checked(
         "sequenceDiagram\nA->>B:nowrap: 一二三四五六七八九十一二三四五六七八九十",
         Dialect::Mermaid,
         "t",
@@ -588,9 +588,9 @@ fn limits_give_clear_errors() {
 #[test]
 fn output_is_deterministic_and_scoped() {
     let src = "sequenceDiagram\nA->>B: x";
-    let a = render_source(src, Dialect::Mermaid, "ch1#0").unwrap().svg;
-    let b = render_source(src, Dialect::Mermaid, "ch1#0").unwrap().svg;
-    let c = render_source(src, Dialect::Mermaid, "ch2#0").unwrap().svg;
+    let a = common::checked(src, Dialect::Mermaid, "ch1#0").unwrap().svg;
+    let b = common::checked(src, Dialect::Mermaid, "ch1#0").unwrap().svg;
+    let c = common::checked(src, Dialect::Mermaid, "ch2#0").unwrap().svg;
     assert_eq!(a, b);
     let scope = |s: &str| {
         s.split("class=\"pd-svg ")

@@ -9,7 +9,8 @@ use mdbook_protocol::{Dialect, render_source};
 
 #[test]
 fn manual_diagrams_render_without_warnings() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../benches/protocol-compare/diagrams");
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../benches/protocol-compare/diagrams");
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).expect("benches/protocol-compare/diagrams") {
         let path = entry.unwrap().path();
@@ -19,8 +20,14 @@ fn manual_diagrams_render_without_warnings() {
             _ => continue,
         };
         let src = std::fs::read_to_string(&path).unwrap();
-        let r = render_source(&src, dialect, "manual").unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-        assert!(r.warnings.is_empty(), "{}: {:?}", path.display(), r.warnings);
+        let r = render_source(&src, dialect, "manual")
+            .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        assert!(
+            r.warnings.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            r.warnings
+        );
         let problems = common::check_svg(&r.svg);
         assert!(problems.is_empty(), "{}: {problems:?}", path.display());
         n += 1;

@@ -216,8 +216,9 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(src in "\\PC{0,300}") {
-        let _ = render_source(&format!("sequenceDiagram\n{src}"), Dialect::Protocol, "p");
-        let _ = render_source(&src, Dialect::Mermaid, "p");
+        for r in [render_source(&format!("sequenceDiagram\n{src}"), Dialect::Protocol, "p"), render_source(&src, Dialect::Mermaid, "p")].into_iter().flatten() {
+            prop_assert!(common::check_svg(&r.svg).is_empty());
+        }
     }
 }
 

@@ -121,3 +121,16 @@ pub fn check_svg(svg: &str) -> Vec<String> {
     }
     problems
 }
+
+/// `render_source` that also asserts the SVG passes [`check_svg`], so every SVG a test sees
+/// has been through the allowlist.
+pub fn checked(
+    src: &str,
+    dialect: mdbook_protocol::Dialect,
+    seed: &str,
+) -> Result<mdbook_protocol::Rendered, Vec<mdbook_protocol::DiagramError>> {
+    let r = mdbook_protocol::render_source(src, dialect, seed)?;
+    let problems = check_svg(&r.svg);
+    assert!(problems.is_empty(), "{problems:?}\n{}", r.svg);
+    Ok(r)
+}
