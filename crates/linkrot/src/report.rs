@@ -164,15 +164,24 @@ pub fn render_markdown(report: &Report, rot_after: u32, max_bytes: usize) -> Str
                     .as_deref()
                     .map(|d| format!("broken since {}", date_of(d)))
                     .unwrap_or_else(|| "broken".to_owned());
-                let replacement = match &link.canonical {
-                    Some(c) => format!("suggested replacement: {}", md_url(c)),
-                    None => format!(
+                let replacement = match (&link.canonical, github_search(link)) {
+                    (Some(c), _) => format!("suggested replacement: {}", md_url(c)),
+                    (None, Some(search)) => format!(
+                        "suggested replacement: the project's new home (search: {}), or remove the entry",
+                        md_url(&search)
+                    ),
+                    (None, None) => format!(
                         "suggested replacement: an archived copy, e.g. {}, or remove the link",
                         md_url(&wayback(link))
                     ),
                 };
+                let this_run = if link.status == Status::Broken {
+                    ""
+                } else {
+                    " (not reachable this run)"
+                };
                 b.line(&format!(
-                    "- {}: {} — {since}{}; {replacement}",
+                    "- {}: {} — {since}{this_run}{}; {replacement}",
                     line_list(&lines),
                     md_url(&link.url),
                     detail_suffix(link),
@@ -319,6 +328,20 @@ fn detail_suffix(link: &LinkReport) -> String {
     }
 }
 
+/// For a vanished GitHub repository: a search for its name.
+fn github_search(link: &LinkReport) -> Option<String> {
+    if !matches!(link.kind, LinkKind::GithubRepo | LinkKind::GithubOther) {
+        return None;
+    }
+    let path = link.url.split_once("://")?.1.split(['?', '#']).next()?;
+    let name = path.split('/').nth(2)?.trim_end_matches(".git");
+    let valid = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    valid.then(|| format!("https://github.com/search?q={name}&type=repositories"))
+}
+
 /// The Wayback Machine's capture closest to when the link started failing.
 fn wayback(link: &LinkReport) -> String {
     let stamp: String = link
@@ -433,5 +456,40 @@ mod tests {
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(md_url("https://x.test/a b"), "`https://x.test/a b`");
         assert_eq!(md_url("https://x.test/a"), "<https://x.test/a>");
+    }
+
+    #[test]
+    fn a_rotted_link_that_timed_out_this_run_says_so() {
+        let link = LinkReport {
+            url: "https://gone.example/x".into(),
+            kind: LinkKind::Web,
+            status: Status::Unreachable,
+            rotted: true,
+            failing_since: Some("2026-11-06T03:00:00Z".into()),
+            occurrences: vec![Occurrence {
+                file: "book/a.md".into(),
+                line: 4,
+                column: 1,
+            }],
+            repo: None,
+            stars: None,
+            canonical: None,
+            detail: Some("timed out after 20 s".into()),
+        };
+        let report = Report {
+            version: 1,
+            generated_at: "2026-11-27T03:00:00Z".into(),
+            summary: Summary::of(std::slice::from_ref(&link)),
+            links: vec![link],
+        };
+        let md = render_markdown(&report, 3, MAX_MARKDOWN_BYTES);
+        assert!(
+            md.contains("- line 4: <https://gone.example/x> — broken since 2026-11-06 (not reachable this run): timed out after 20 s; suggested replacement: an archived copy, e.g. <https://web.archive.org/web/20261106/https://gone.example/x>"),
+            "{md}"
+        );
+        assert!(
+            !md.contains("### Transient failures"),
+            "rotted links are not transient"
+        );
     }
 }

@@ -57,6 +57,10 @@ fn mixed_report() -> (Report, String) {
             url: server.url("web.test", "/ok"),
             occurrences: vec![at("book/c.md", 6)],
         },
+        CollectedLink {
+            url: "https://github.com/nobody/vanished".into(),
+            occurrences: vec![at("book/b.md", 8)],
+        },
     ];
     let mut state = State::new();
     let (report, _) = run(
@@ -94,8 +98,8 @@ fn json_report_has_the_documented_shape() {
             "rotted"
         ])
     );
-    assert_eq!(json["summary"]["total"], 6);
-    assert_eq!(json["summary"]["rotted"], 1);
+    assert_eq!(json["summary"]["total"], 7);
+    assert_eq!(json["summary"]["rotted"], 2);
     let link_keys = BTreeSet::from([
         "url",
         "kind",
@@ -160,7 +164,7 @@ fn markdown_lists_rotted_first_by_file_then_moved_archived_and_transient() {
         md.find(needle)
             .unwrap_or_else(|| panic!("{needle:?} missing in\n{md}"))
     };
-    let rotted = pos("### Rotted links (1)");
+    let rotted = pos("### Rotted links (2)");
     let moved = pos("### Moved (2)");
     let archived = pos("### Archived (1)");
     let transient = pos("### Transient failures");
