@@ -17,7 +17,7 @@ fn links_rot_only_after_n_consecutive_broken_runs() {
     let ok = server.url("web.test", "/ok");
     let nxdomain = "https://gone-for-good.invalid/".to_owned();
     let links = links(&[missing.clone(), down.clone(), ok.clone(), nxdomain.clone()]);
-    let mut options = web_options(Duration::from_millis(500));
+    let mut options = web_options(Duration::from_secs(3));
     options.max_retries = 1;
     let web = Arc::new(WebChecker::new(options).unwrap());
     let github = unused_github();

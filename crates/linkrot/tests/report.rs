@@ -24,7 +24,7 @@ fn mixed_report() -> (Report, String) {
     let server = WebServer::start(Duration::from_secs(10));
     let standin = Standin::start(StandinConfig::default(), World::sample());
     let client = Client::new(github_config(&standin, Some("t0ken"), None)).unwrap();
-    let mut options = web_options(Duration::from_millis(300));
+    let mut options = web_options(Duration::from_secs(3));
     options.max_retries = 0;
     let web = Arc::new(WebChecker::new(options).unwrap());
     let at = |file: &str, line: usize| Occurrence {
