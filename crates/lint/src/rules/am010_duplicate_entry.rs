@@ -8,7 +8,7 @@ declare_rule! {
     ///
     /// ## 检查什么
     ///
-    /// 同一个分类页（一个 `index.md`，不论在哪个 `###` 分组下）中，两个条目指向同一个仓库
+    /// 同一个分类页（`…/index.md`，不论在哪个 `###` 分组下；其他页面可以有意在不同小节重复列出）中，两个条目指向同一个仓库
     /// （GitHub 的 `owner/repo` 不区分大小写；指向仓库内不同目录的链接不算同一个；其他网址忽略协议、`www.` 和末尾的 `/`），
     /// 或者名字相同（不区分大小写）。
     ///
@@ -28,7 +28,13 @@ impl Rule for DuplicateEntry {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
-        for (file, ch) in cx.sources() {
+        // Category pages are `…/index.md` (or README.md); other pages may list
+        // a project under several headings on purpose.
+        let is_category = |f: &std::path::Path| {
+            f.file_name()
+                .is_some_and(|n| n == "index.md" || n.eq_ignore_ascii_case("README.md"))
+        };
+        for (file, ch) in cx.sources().filter(|(f, _)| is_category(f)) {
             let mut by_repo: HashMap<String, usize> = HashMap::new();
             let mut by_name: HashMap<String, usize> = HashMap::new();
             for (i, e) in ch.doc.entries.iter().enumerate() {

@@ -338,22 +338,30 @@ impl Rule for MisspelledName {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
-        let dict = Dictionary::build(cx);
-        for (file, ch) in cx.sources() {
-            let skip = skipped_spans(ch);
+        // Skipped spans and prose tokens, computed once per chapter.
+        let chapters: Vec<_> = cx
+            .sources()
+            .map(|(file, ch)| {
+                let skip = skipped_spans(ch);
+                let prose: Vec<(Span, &str)> = tokens(&ch.doc.source)
+                    .filter(|(span, _)| !in_any(&skip, span.start))
+                    .collect();
+                (file, ch, skip, prose)
+            })
+            .collect();
+        let dict = Dictionary::build(cx, chapters.iter().map(|c| c.3.as_slice()));
+        for (file, ch, skip, prose) in &chapters {
+            let (file, ch) = (*file, *ch);
             let src = ch.doc.source.as_str();
             // Known CJK misspellings: substring matches.
             for (bad, good) in MISSPELLINGS.iter().filter(|(b, _)| !b.is_ascii()) {
                 for (i, _) in src.match_indices(bad) {
-                    if !in_any(&skip, i) {
+                    if !in_any(skip, i) {
                         report(out, file, ch, Span::new(i, i + bad.len()), bad, good, true);
                     }
                 }
             }
-            for (span, token) in tokens(src) {
-                if in_any(&skip, span.start) {
-                    continue;
-                }
+            for &(span, token) in prose {
                 if let Some((_, good)) = MISSPELLINGS.iter().find(|(b, _)| *b == token) {
                     report(out, file, ch, span, token, good, true);
                 } else if let Some(good) = dict.suggest(token) {
@@ -481,27 +489,45 @@ fn skipped_spans(ch: &ChapterModel) -> Vec<Span> {
             None => i = open + 1,
         }
     }
-    out
+    merge(out)
 }
 
+/// `spans` must be sorted and merged (see [`skipped_spans`]).
 fn in_any(spans: &[Span], offset: usize) -> bool {
-    spans.iter().any(|s| s.start <= offset && offset < s.end)
+    let i = spans.partition_point(|s| s.end <= offset);
+    spans.get(i).is_some_and(|s| s.start <= offset)
+}
+
+/// Sorts spans and merges overlapping ones, for [`in_any`].
+fn merge(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort();
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match out.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => out.push(s),
+        }
+    }
+    out
 }
 
 /// Known names, and how often each token occurs in the book.
 struct Dictionary {
     /// Lower-cased spellings that are never reported.
     known: HashSet<String>,
-    /// Names misspellings are compared with: lower-cased → canonical.
-    candidates: HashMap<String, String>,
+    /// Names misspellings are compared with, by first letter: lower-cased and canonical.
+    candidates: HashMap<char, Vec<(String, String)>>,
     /// Occurrences of each token (case-sensitive) in the book's prose.
     counts: HashMap<String, usize>,
 }
 
 impl Dictionary {
-    fn build(cx: &Context<'_>) -> Dictionary {
+    fn build<'t>(
+        cx: &Context<'_>,
+        prose: impl Iterator<Item = &'t [(Span, &'t str)]>,
+    ) -> Dictionary {
         let mut known: HashSet<String> = ORDINARY_WORDS.iter().map(|w| w.to_string()).collect();
-        let mut candidates = HashMap::new();
+        let mut candidates: HashMap<String, String> = HashMap::new();
         let bad: HashSet<&str> = MISSPELLINGS.iter().map(|(b, _)| *b).collect();
         for name in KNOWN_NAMES {
             known.insert(name.to_lowercase());
@@ -525,16 +551,24 @@ impl Dictionary {
                         .or_insert_with(|| e.name.clone());
                 }
             }
-            let skip = skipped_spans(ch);
-            for (span, t) in tokens(&ch.doc.source) {
-                if !in_any(&skip, span.start) {
-                    *counts.entry(t.to_string()).or_default() += 1;
-                }
+        }
+        for &(_, t) in prose.flatten() {
+            if t.len() >= 5 {
+                *counts.entry(t.to_string()).or_default() += 1;
             }
+        }
+        let mut by_letter: HashMap<char, Vec<(String, String)>> = HashMap::new();
+        for (lower, canonical) in candidates {
+            if let Some(first) = lower.chars().next().filter(|_| lower.len() >= 5) {
+                by_letter.entry(first).or_default().push((lower, canonical));
+            }
+        }
+        for v in by_letter.values_mut() {
+            v.sort();
         }
         Dictionary {
             known,
-            candidates,
+            candidates: by_letter,
             counts,
         }
     }
@@ -550,7 +584,10 @@ impl Dictionary {
             return None;
         }
         // Plurals and possessives of names are fine.
-        if lower.strip_suffix('s').is_some_and(|stem| self.known.contains(stem)) {
+        if lower
+            .strip_suffix('s')
+            .is_some_and(|stem| self.known.contains(stem))
+        {
             return None;
         }
         let max = if len >= 9 { 2 } else { 1 };
@@ -558,10 +595,7 @@ impl Dictionary {
         let caps = |s: &str| s.chars().skip(1).filter(char::is_ascii_uppercase).count();
         let mut best: Option<(usize, &str)> = None;
         let mut tie = false;
-        for (cand_lower, canonical) in &self.candidates {
-            if cand_lower.len() < 5 || !cand_lower.starts_with(first) {
-                continue;
-            }
+        for (cand_lower, canonical) in self.candidates.get(&first).into_iter().flatten() {
             // `memcache`/`Memcached`, `TensorFlowFL`/`TensorFlow`: one extends
             // the other, usually a related name rather than a typo.
             if cand_lower.starts_with(&lower) || lower.starts_with(cand_lower.as_str()) {

@@ -36,10 +36,17 @@ impl Rule for Mojibake {
             let src = ch.doc.source.as_str();
             let mut line_start = 0;
             for line in src.split_inclusive('\n') {
-                let found: Vec<_> = find_mojibake(line)
-                    .into_iter()
-                    .filter(|m| !ch.doc.in_code(line_start + m.start))
-                    .collect();
+                // Mojibake starts with a Latin-1 lead character (Â..ô);
+                // most lines (ASCII, Chinese) have none.
+                let suspicious = line.chars().any(|c| ('\u{c2}'..='\u{f4}').contains(&c));
+                let found: Vec<_> = if suspicious {
+                    find_mojibake(line)
+                } else {
+                    Vec::new()
+                }
+                .into_iter()
+                .filter(|m| !ch.doc.in_code(line_start + m.start))
+                .collect();
                 if let (Some(first), Some(last)) = (found.first(), found.last()) {
                     // One finding per line; the fix repairs every run on it
                     // and keeps the text in between.
@@ -66,19 +73,24 @@ impl Rule for Mojibake {
                         replacement: repaired,
                     });
                 }
-                for (i, c) in line.char_indices() {
-                    if c == '\u{FFFD}' && !ch.doc.in_code(line_start + i) {
+                for (i, m) in line.match_indices('\u{FFFD}') {
+                    if !ch.doc.in_code(line_start + i) {
                         out.at(
                             file,
                             ch,
-                            Span::new(line_start + i, line_start + i + c.len_utf8()),
+                            Span::new(line_start + i, line_start + i + m.len()),
                             "replacement character `\u{FFFD}`: text was lost in a bad decoding",
                         )
                         .help =
                             Some("restore the original characters from the source material".into());
                     }
                 }
-                for (s, e) in find_percent_gbk(line) {
+                let gbk = if line.contains('%') {
+                    find_percent_gbk(line)
+                } else {
+                    Vec::new()
+                };
+                for (s, e) in gbk {
                     if ch.doc.in_code(line_start + s) {
                         continue;
                     }
