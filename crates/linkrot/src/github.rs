@@ -122,7 +122,12 @@ fn repo_outcome(url: &str, key: &RepoKey, lookups: &Lookups, subpage: bool) -> G
         ),
         None => GithubOutcome::new(Status::Unreachable, "GitHub lookup gave no answer"),
     };
-    out.without_empty_detail()
+    // Unresolved repositories still name what was asked for, so tools can group by it.
+    GithubOutcome {
+        repo: out.repo.clone().or_else(|| Some(key.to_string())),
+        ..out
+    }
+    .without_empty_detail()
 }
 
 impl GithubOutcome {

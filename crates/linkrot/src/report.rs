@@ -82,7 +82,8 @@ pub struct LinkReport {
     pub failing_since: Option<String>,
     /// Every place it is written.
     pub occurrences: Vec<Occurrence>,
-    /// GitHub: the repository's current `owner/name` (or the owner's login).
+    /// GitHub: the repository's current `owner/name` (as asked for when it
+    /// could not be resolved), or the owner's login.
     pub repo: Option<String>,
     /// GitHub: stars.
     pub stars: Option<u64>,
