@@ -44,6 +44,15 @@ pub(crate) fn expected_markers(src: &Path) -> BTreeSet<(PathBuf, usize, String)>
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "md") {
                 let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                for line in text.lines() {
+                    // `<!-- expect-at: LINE CODE -->` for lines that cannot carry a
+                    // marker (inside a diagram fence).
+                    for (i, _) in line.match_indices("<!-- expect-at: ") {
+                        let mut rest = line[i + 16..].split_whitespace();
+                        let at: usize = rest.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+                        out.insert((p.clone(), at, rest.next().unwrap_or("").to_string()));
+                    }
+                }
                 for (n, line) in text.lines().enumerate() {
                     for (marker, file_level) in
                         [("<!-- expect: ", false), ("<!-- expect-file: ", true)]

@@ -28,6 +28,11 @@ fn markers(src: &Path) -> BTreeSet<(PathBuf, usize, String)> {
             } else if p.extension().is_some_and(|x| x == "md") {
                 let text = std::fs::read_to_string(e.path()).unwrap();
                 for (n, line) in text.lines().enumerate() {
+                    if let Some(i) = line.find("<!-- expect-at: ") {
+                        let mut rest = line[i + 16..].split_whitespace();
+                        let at: usize = rest.next().unwrap().parse().unwrap();
+                        out.insert((p.clone(), at, rest.next().unwrap().to_string()));
+                    }
                     if let Some(i) = line.find("<!-- expect: ") {
                         let code = line[i + 13..].split_whitespace().next().unwrap();
                         out.insert((p.clone(), n + 1, code.to_string()));
@@ -89,12 +94,13 @@ fn every_rule_reports_its_defect_at_its_line() {
     assert_eq!(found(&ds), expected, "\n{}", listing(&ds));
     let codes: BTreeSet<&str> = expected.iter().map(|(_, _, c)| c.as_str()).collect();
     for r in rules() {
-        assert!(
-            codes.contains(r.meta().code),
-            "the defects book has no {} defect",
-            r.meta().code
-        );
+        let code = r.meta().code;
+        // AM021 reports the diagram checker's own PDnnn codes.
+        let has =
+            codes.contains(code) || (code == "AM021" && codes.iter().any(|c| c.starts_with("PD")));
+        assert!(has, "the defects book has no {code} defect");
     }
+
     assert_eq!(archmanual_lint::exit_code(&ds), 1);
 }
 

@@ -47,6 +47,7 @@ mod am017_github_repo_missing;
 mod am018_github_repo_archived;
 mod am019_github_repo_renamed;
 mod am020_missing_chapter;
+mod am021_diagram;
 mod common;
 
 use crate::Rule;
@@ -73,4 +74,5 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &am018_github_repo_archived::GithubRepoArchived,
     &am019_github_repo_renamed::GithubRepoRenamed,
     &am020_missing_chapter::MissingChapter,
+    &am021_diagram::Diagram,
 ];
