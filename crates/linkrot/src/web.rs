@@ -131,7 +131,32 @@ pub struct WebChecker {
     client: reqwest::Client,
     options: WebOptions,
     global: Arc<Semaphore>,
-    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+    hosts: Mutex<HashMap<String, Arc<HostSlot>>>,
+}
+
+/// One host's share of the checker: its request slots and, after a
+/// `retry-after`, the time before which it gets no request at all.
+#[derive(Debug)]
+struct HostSlot {
+    slots: Semaphore,
+    not_before: Mutex<Option<tokio::time::Instant>>,
+}
+
+impl HostSlot {
+    fn pause_for(&self, wait: Duration) {
+        let until = tokio::time::Instant::now() + wait;
+        let mut not_before = self.not_before.lock().unwrap_or_else(|e| e.into_inner());
+        if not_before.is_none_or(|t| t < until) {
+            *not_before = Some(until);
+        }
+    }
+
+    fn pause_left(&self) -> Option<Duration> {
+        let not_before = *self.not_before.lock().unwrap_or_else(|e| e.into_inner());
+        not_before
+            .map(|t| t.saturating_duration_since(tokio::time::Instant::now()))
+            .filter(|d| !d.is_zero())
+    }
 }
 
 #[derive(Debug)]
@@ -385,10 +410,14 @@ impl WebChecker {
     async fn send(&self, method: Method, url: &Url) -> Attempt {
         let host = url.host_str().unwrap_or("").to_ascii_lowercase();
         let key = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
-        let host_sem = self.host_semaphore(&key, &host);
+        let slot = self.host_slot(&key, &host);
         // Host first, then the global slot: a queue for a slow host must not
         // hold global slots that other hosts could use.
-        let _host = host_sem.acquire_owned().await;
+        let _host = slot.slots.acquire().await;
+        // A host that asked us to come back later gets nothing until then.
+        while let Some(wait) = slot.pause_left() {
+            tokio::time::sleep(wait).await;
+        }
         let _global = self.global.acquire().await;
         let request = self
             .client
@@ -400,24 +429,33 @@ impl WebChecker {
             .timeout(self.options.timeout);
         match request.send().await {
             // The body is never read: dropping the response closes it.
-            Ok(resp) => Attempt::Response {
-                status: resp.status(),
-                location: resp
-                    .headers()
-                    .get(reqwest::header::LOCATION)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
-                retry_after: resp
+            Ok(resp) => {
+                let retry_after = resp
                     .headers()
                     .get(reqwest::header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
-                    .and_then(parse_retry_after),
-            },
+                    .and_then(parse_retry_after);
+                if let Some(wait) = retry_after
+                    && retryable(resp.status())
+                    && wait <= self.options.max_wait
+                {
+                    slot.pause_for(wait);
+                }
+                Attempt::Response {
+                    status: resp.status(),
+                    location: resp
+                        .headers()
+                        .get(reqwest::header::LOCATION)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned),
+                    retry_after,
+                }
+            }
             Err(e) => Attempt::Failed(classify_error(&e)),
         }
     }
 
-    fn host_semaphore(&self, key: &str, host: &str) -> Arc<Semaphore> {
+    fn host_slot(&self, key: &str, host: &str) -> Arc<HostSlot> {
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
         hosts
             .entry(key.to_owned())
@@ -429,7 +467,10 @@ impl WebChecker {
                     .copied()
                     .unwrap_or(self.options.host_concurrency)
                     .max(1);
-                Arc::new(Semaphore::new(limit))
+                Arc::new(HostSlot {
+                    slots: Semaphore::new(limit),
+                    not_before: Mutex::new(None),
+                })
             })
             .clone()
     }

@@ -293,3 +293,45 @@ fn links_to_one_page_share_a_request_and_head_404s_are_confirmed_with_get() {
         (1, 1)
     );
 }
+
+#[test]
+fn retry_after_pauses_the_whole_host() {
+    let server = WebServer::start(Duration::from_secs(1));
+    let mut urls = vec![server.url("web.test", "/pause")];
+    urls.extend((0..4).map(|i| server.url("web.test", &format!("/ok?{i}"))));
+    let mut options = web_options(Duration::from_secs(3));
+    // One slot: a request already on its way when the 429 came back would
+    // otherwise arrive after it without breaking the rule.
+    options.host_concurrency = 1;
+    let web = Arc::new(WebChecker::new(options).unwrap());
+    let mut state = State::new();
+    let (report, _) = run(
+        &links(&urls),
+        &LinkrotConfig::default(),
+        &web,
+        &unused_github(),
+        &mut state,
+        3,
+    );
+    for url in &urls {
+        assert_eq!(entry(&report, url).status, Status::Ok, "{url}");
+    }
+    // After the 429 with `retry-after: 1`, nothing reached the host for a second.
+    let log = server.log();
+    let (t429, _) = log
+        .iter()
+        .find(|(_, what)| what.starts_with("answer 429"))
+        .expect("the host asked for a pause");
+    let later: Vec<&(std::time::Instant, String)> = log
+        .iter()
+        .filter(|(t, what)| t > t429 && what.starts_with("request"))
+        .collect();
+    assert!(!later.is_empty(), "the retry came after the pause");
+    for (t, what) in later {
+        assert!(
+            t.duration_since(*t429) >= Duration::from_millis(950),
+            "{what} came {:?} after the 429",
+            t.duration_since(*t429)
+        );
+    }
+}

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use archmanual_linkrot::{
     CollectedLink, LinkrotConfig, Occurrence, Options, Progress, Report, State, WebChecker,
@@ -19,6 +19,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 pub struct WebServer {
     pub port: u16,
     hits: Arc<Mutex<BTreeMap<String, u32>>>,
+    log: Log,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -30,8 +31,10 @@ impl WebServer {
         listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
         let hits: Arc<Mutex<BTreeMap<String, u32>>> = Arc::default();
+        let log: Log = Arc::default();
         let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
         let thread_hits = Arc::clone(&hits);
+        let thread_log = Arc::clone(&log);
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -45,7 +48,8 @@ impl WebServer {
                         accepted = listener.accept() => {
                             let Ok((stream, _)) = accepted else { continue };
                             let hits = Arc::clone(&thread_hits);
-                            tokio::spawn(serve(stream, hits, slow));
+                            let log = Arc::clone(&thread_log);
+                            tokio::spawn(serve(stream, hits, log, slow));
                         }
                     }
                 }
@@ -54,6 +58,7 @@ impl WebServer {
         WebServer {
             port,
             hits,
+            log,
             shutdown: Some(tx),
             thread: Some(thread),
         }
@@ -74,6 +79,11 @@ impl WebServer {
             .unwrap_or(0)
     }
 
+    /// Every request (arrival) and answer, with the time, in order.
+    pub fn log(&self) -> Vec<(Instant, String)> {
+        self.log.lock().unwrap().clone()
+    }
+
     /// All requests seen.
     pub fn total_hits(&self) -> u32 {
         self.hits.lock().unwrap().values().sum()
@@ -91,9 +101,12 @@ impl Drop for WebServer {
     }
 }
 
+type Log = Arc<Mutex<Vec<(Instant, String)>>>;
+
 async fn serve(
     mut stream: tokio::net::TcpStream,
     hits: Arc<Mutex<BTreeMap<String, u32>>>,
+    log: Log,
     slow: Duration,
 ) {
     let mut buf = Vec::new();
@@ -108,6 +121,9 @@ async fn serve(
     let mut first = head.lines().next().unwrap_or("").split_whitespace();
     let method = first.next().unwrap_or("").to_owned();
     let path = first.next().unwrap_or("").to_owned();
+    log.lock()
+        .unwrap()
+        .push((Instant::now(), format!("request {method} {path}")));
     let seen = {
         let mut hits = hits.lock().unwrap();
         let n = hits.entry(format!("{method} {path}")).or_default();
@@ -129,6 +145,8 @@ async fn serve(
         "/moved-to-404" => (301, vec![("location", "/missing".into())]),
         "/loop" => (302, vec![("location", "/loop".into())]),
         "/flaky" if seen == 1 => (503, vec![("retry-after", "0".into())]),
+        "/pause" if seen == 1 => (429, vec![("retry-after", "1".into())]),
+        "/pause" => (200, vec![]),
         "/flaky" => (200, vec![]),
         "/down" => (503, vec![]),
         "/ratelimited" => (429, vec![("retry-after", "3600".into())]),
@@ -143,6 +161,9 @@ async fn serve(
         }
         _ => (404, vec![]),
     };
+    log.lock()
+        .unwrap()
+        .push((Instant::now(), format!("answer {status} {method} {path}")));
     let body = if status == 200 && method == "GET" {
         "ok"
     } else {
