@@ -84,7 +84,7 @@ fn repo_outcome(url: &str, key: &RepoKey, lookups: &Lookups, subpage: bool) -> G
                     format!("repository {key} is archived{note}"),
                 )
             } else {
-                (Status::Ok, String::new())
+                (Status::Ok, note.trim().trim_matches(['(', ')']).to_owned())
             };
             GithubOutcome {
                 repo: Some(meta.name_with_owner.clone()),
