@@ -84,8 +84,9 @@ enum Done {
 }
 
 /// Checks `links`, records the run in `state` and returns the report.
-/// `progress` is called once per finished link. The GitHub client's cache
-/// is not saved here (call [`Client::save_cache`]).
+/// `progress` is called once per finished link and as GitHub lookups
+/// advance. Must run inside a tokio runtime (see [`check_blocking`]). The
+/// GitHub client's cache is not saved here (call [`Client::save_cache`]).
 pub async fn check(
     links: &[CollectedLink],
     config: &LinkrotConfig,
@@ -252,9 +253,13 @@ pub async fn check(
 
     let now = timestamp(options.now);
     let mut reports: Vec<LinkReport> = Vec::with_capacity(total);
-    for (link, verdict) in links.iter().zip(verdicts) {
+    for ((link, verdict), plan) in links.iter().zip(verdicts).zip(&plans) {
         let v = verdict.unwrap_or(Verdict {
-            kind: LinkKind::Web,
+            kind: match plan {
+                Plan::Github(gl) => github::kind_of(gl),
+                Plan::Skip(kind, _) => *kind,
+                Plan::Web => LinkKind::Web,
+            },
             status: Status::Unreachable,
             canonical: None,
             detail: Some("the check did not finish (internal error)".into()),
