@@ -721,7 +721,11 @@ pub fn render(d: &Diagram, opts: &RenderOptions) -> String {
                         }
                         match m.lost {
                             Some(frac) => {
-                                let lx = fx + (tx - fx) * frac;
+                                // A message lost in a network partition stops at the barrier.
+                                let lx = match &partition {
+                                    Some((bx, _, _)) if (fx - bx) * (tx - bx) < 0.0 => *bx,
+                                    _ => fx + (tx - fx) * frac,
+                                };
                                 line(&mut s.front, fx, yy, lx, yy, &format!("ln{dotted}{cls}"));
                                 line(&mut s.front, lx, yy, tx, yy, "ln lostrest");
                                 let _ = write!(

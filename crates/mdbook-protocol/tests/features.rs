@@ -608,3 +608,43 @@ fn output_is_deterministic_and_scoped() {
     );
     assert!(!a.contains(" id=") && !a.contains("url(#"));
 }
+
+#[test]
+fn same_row_events_share_a_row_and_rows_advance_otherwise() {
+    let ys = |svg: &str| -> Vec<String> {
+        svg.split("<path class=\"ln\" d=\"M")
+            .skip(1)
+            .map(|t| {
+                t.split('L')
+                    .next()
+                    .unwrap()
+                    .split(' ')
+                    .nth(1)
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let same = common::checked(
+        "sequenceDiagram\nA ->> B: x\n& C ->> D: y",
+        Dialect::Protocol,
+        "t",
+    )
+    .unwrap()
+    .svg;
+    let y = ys(&same);
+    assert_eq!(y.len(), 2);
+    assert_eq!(y[0], y[1], "`&` puts both arrows on one row");
+    let seq = common::checked(
+        "sequenceDiagram\nA ->> B: x\nC ->> D: y",
+        Dialect::Protocol,
+        "t",
+    )
+    .unwrap()
+    .svg;
+    let y = ys(&seq);
+    assert!(
+        y[1].parse::<f64>().unwrap() > y[0].parse::<f64>().unwrap() + 20.0,
+        "{y:?}"
+    );
+}
