@@ -72,3 +72,34 @@ pub(crate) fn src_prefix(src_dir: &Path) -> PathBuf {
         None => src_dir.to_path_buf(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(book: &str, format: &str) -> Args {
+        Args {
+            book: Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("crates/lint/tests/fixtures")
+                .join(book),
+            format: format.into(),
+            fix: false,
+        }
+    }
+
+    #[test]
+    fn exit_codes_follow_the_findings() {
+        assert_eq!(run(args("clean", "json")).unwrap(), 0);
+        assert_eq!(run(args("defects", "json")).unwrap(), 1);
+        // Warnings alone do not fail: AM012 is a warning.
+        assert_eq!(run(args("rules/am012", "github")).unwrap(), 0);
+        // No book there: an error, which main turns into exit code 2.
+        assert!(run(args("no-such-book", "json")).is_err());
+    }
+
+    #[test]
+    fn src_prefix_is_relative_to_the_repository() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
+        assert_eq!(src_prefix(&src), Path::new("book"));
+    }
+}
