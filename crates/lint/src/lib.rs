@@ -16,9 +16,6 @@ pub use archmanual_diagnostics::{Diagnostic, Fix, Location, Severity};
 use archmanual_github_snapshot::Snapshot;
 use archmanual_model::{BookModel, ChapterModel, ParseOptions, Span};
 
-/// Where the GitHub snapshot lives, relative to the book's source directory.
-pub const SNAPSHOT_FILE: &str = "github-repos.json";
-
 /// Errors of the lint library (the findings themselves are [`Diagnostic`]s).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -100,6 +97,21 @@ pub fn rule(code: &str) -> Option<&'static dyn Rule> {
         .find(|r| r.meta().code.eq_ignore_ascii_case(code))
 }
 
+/// The rule that reports `code`: the rule itself, or for codes of the
+/// checks rules delegate to, AM017 (`GHnnn`, mdbook-github) and AM019
+/// (`PDnnn`, mdbook-protocol).
+pub fn parent_rule(code: &str) -> Option<&'static dyn Rule> {
+    rule(code).or_else(|| {
+        if code.starts_with("GH") {
+            rule("AM017")
+        } else if code.starts_with("PD") {
+            rule("AM019")
+        } else {
+            None
+        }
+    })
+}
+
 /// A loaded book: the model of every chapter plus what rules need from disk.
 #[derive(Debug)]
 pub struct Book {
@@ -109,7 +121,7 @@ pub struct Book {
     pub src_dir: PathBuf,
     /// Every chapter, parsed once.
     pub model: BookModel,
-    /// The GitHub snapshot (`<src>/github-repos.json`), when present.
+    /// The GitHub snapshot (`<src>/github-repos.json` unless book.toml says otherwise), when present.
     pub snapshot: Option<Snapshot>,
     /// Every file under the source directory, relative to it, `/`-separated.
     pub files: HashSet<PathBuf>,
@@ -117,6 +129,10 @@ pub struct Book {
     pub summary: String,
     /// Chapter files SUMMARY.md lists that do not exist (they load as empty chapters).
     pub missing_chapters: Vec<PathBuf>,
+    /// How the chapters were parsed (from `[output.html]`).
+    pub options: ParseOptions,
+    /// `[preprocessor.github]` of book.toml (defaults when absent or invalid).
+    pub github: mdbook_github::GithubConfig,
 }
 
 impl Book {
@@ -127,10 +143,13 @@ impl Book {
         let options = ParseOptions::from_config(&loaded.config);
         let src_dir = root.join(&loaded.config.book.src);
         let model = BookModel::from_book(&loaded.book, &options);
-        let snapshot = Snapshot::load_optional(&src_dir.join(SNAPSHOT_FILE))?;
+        let github = github_config(&loaded.config);
+        let snapshot = Snapshot::load_optional(&src_dir.join(&github.snapshot))?;
         let mut book = Book::from_parts(root.to_path_buf(), src_dir, model, snapshot);
         book.summary = loaded.summary;
         book.missing_chapters = loaded.missing;
+        book.options = options;
+        book.github = github;
         Ok(book)
     }
 
@@ -151,6 +170,8 @@ impl Book {
             files,
             summary: String::new(),
             missing_chapters: Vec::new(),
+            options: ParseOptions::default(),
+            github: mdbook_github::GithubConfig::default(),
         }
     }
 
@@ -171,6 +192,19 @@ impl Book {
     pub fn has_file(&self, path: &Path) -> bool {
         self.files.contains(path)
     }
+}
+
+/// `[preprocessor.github]` without mdBook's own keys, as the preprocessor reads it.
+fn github_config(config: &mdbook_preprocessor::config::Config) -> mdbook_github::GithubConfig {
+    let Ok(Some(serde_json::Value::Object(mut table))) =
+        config.get::<serde_json::Value>("preprocessor.github")
+    else {
+        return mdbook_github::GithubConfig::default();
+    };
+    for key in ["command", "optional", "renderers", "before", "after"] {
+        table.remove(key);
+    }
+    serde_json::from_value(serde_json::Value::Object(table)).unwrap_or_default()
 }
 
 fn walk(dir: &Path, rel: &Path, out: &mut HashSet<PathBuf>) {

@@ -1,7 +1,7 @@
 //! Loads a book like `mdbook_driver::MDBook::load` (config with environment
 //! overrides, SUMMARY.md, chapter sources before any preprocessor), except
 //! that a chapter file SUMMARY.md lists but that is missing becomes an empty
-//! chapter and a finding (AM020) instead of a failed load.
+//! chapter and a finding (AM018) instead of a failed load.
 
 use std::path::{Path, PathBuf};
 

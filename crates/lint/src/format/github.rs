@@ -64,5 +64,5 @@ impl Format for Github {
 }
 
 fn rule_name(code: &str) -> &'static str {
-    crate::rule(code).map_or("archmanual", |r| r.meta().name)
+    crate::parent_rule(code).map_or("archmanual", |r| r.meta().name)
 }

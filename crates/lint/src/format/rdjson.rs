@@ -47,7 +47,10 @@ impl Format for Rdjson {
                         Severity::Warning => "WARNING",
                         Severity::Note => "INFO",
                     },
-                    "code": { "value": d.code, "url": rule_url(&d.code) },
+                    "code": {
+                        "value": d.code,
+                        "url": rule_url(crate::parent_rule(&d.code).map_or(d.code.as_str(), |r| r.meta().code)),
+                    },
                 });
                 if let (Some(f), Some(s)) = (&d.fix, source) {
                     let (sl, sc) = byte_position(s, f.start);

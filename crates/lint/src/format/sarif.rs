@@ -55,14 +55,20 @@ impl Format for Sarif {
                 },
             }));
         }
+        // Codes of the checks AM017 (GHnnn) and AM019 (PDnnn) delegate to:
+        // described by the rule that reports them.
         for d in report.diagnostics {
             if !index.contains_key(&d.code) {
+                let parent = crate::parent_rule(&d.code).map(|r| r.meta());
+                let doc = parent.map_or_else(|| d.code.clone(), |m| m.doc_text());
+                let summary = parent.map_or_else(|| d.code.clone(), |m| m.summary());
                 index.insert(d.code.clone(), rules.len());
                 rules.push(json!({
                     "id": d.code,
-                    "shortDescription": { "text": d.code },
-                    "fullDescription": { "text": d.code },
-                    "help": { "text": "See the message." },
+                    "shortDescription": { "text": summary },
+                    "fullDescription": { "text": doc },
+                    "help": { "text": doc, "markdown": doc },
+                    "helpUri": rule_url(parent.map_or(d.code.as_str(), |m| m.code)),
                     "defaultConfiguration": { "level": level(d.severity) },
                 }));
             }

@@ -54,30 +54,3 @@ pub(super) fn target_chapter<'a>(cx: &Context<'a>, path: &Path) -> Option<&'a Ch
 pub(super) fn is_checkable_link(link: &Link) -> bool {
     !link.image && !matches!(link.kind, archmanual_model::LinkKind::HtmlSrc)
 }
-
-/// Calls `f` for every link to a GitHub repository that the snapshot knows.
-pub(super) fn for_each_snapshot_repo<'a>(
-    cx: &Context<'a>,
-    mut f: impl FnMut(
-        &'a Path,
-        &'a ChapterModel,
-        &'a Link,
-        &crate::text::GithubUrl<'a>,
-        &'a archmanual_github_snapshot::SnapshotEntry,
-    ),
-) {
-    let Some(snapshot) = cx.book.snapshot.as_ref() else {
-        return;
-    };
-    for (file, ch) in cx.sources() {
-        for link in ch.doc.links.iter().filter(|l| !l.image) {
-            let Some(gh) = crate::text::github_url(&link.dest) else {
-                continue;
-            };
-            let Some(key) = gh.key() else { continue };
-            if let Some(entry) = snapshot.repo(&key) {
-                f(file, ch, link, &gh, entry);
-            }
-        }
-    }
-}

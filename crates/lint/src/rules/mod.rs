@@ -43,11 +43,9 @@ mod am013_misspelled_name;
 mod am014_mojibake;
 mod am015_fullwidth_link_syntax;
 mod am016_unreachable_page;
-mod am017_github_repo_missing;
-mod am018_github_repo_archived;
-mod am019_github_repo_renamed;
-mod am020_missing_chapter;
-mod am021_diagram;
+mod am017_github_snapshot;
+mod am018_missing_chapter;
+mod am019_diagram;
 mod common;
 
 use crate::Rule;
@@ -70,9 +68,7 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &am014_mojibake::Mojibake,
     &am015_fullwidth_link_syntax::FullwidthLinkSyntax,
     &am016_unreachable_page::UnreachablePage,
-    &am017_github_repo_missing::GithubRepoMissing,
-    &am018_github_repo_archived::GithubRepoArchived,
-    &am019_github_repo_renamed::GithubRepoRenamed,
-    &am020_missing_chapter::MissingChapter,
-    &am021_diagram::Diagram,
+    &am017_github_snapshot::GithubSnapshot,
+    &am018_missing_chapter::MissingChapter,
+    &am019_diagram::Diagram,
 ];

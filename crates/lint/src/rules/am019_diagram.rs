@@ -15,7 +15,7 @@ declare_rule! {
     /// 按提示修改图的源码，语法见[协议图语法](diagrams.md)；用到协议扩展（丢失的消息、崩溃、
     /// 定时器等）时，把代码块语言从 `mermaid` 改成 `protocol`。
     pub(crate) struct Diagram {
-        code: "AM021",
+        code: "AM019",
         name: "diagram",
         severity: Error,
     }

@@ -16,7 +16,7 @@ declare_rule! {
     ///
     /// 创建这个页面；或者改正路径；还没写的页面可以先写成草稿 `- [标题]()`。
     pub(crate) struct MissingChapter {
-        code: "AM020",
+        code: "AM018",
         name: "missing-chapter",
         severity: Error,
     }
