@@ -213,3 +213,22 @@ fn markdown_and_human_summaries() {
     );
     assert!(!human.contains('\u{1b}'), "no colour when not asked");
 }
+
+#[test]
+fn github_says_when_annotations_are_cut_off() {
+    let source = "# T\n\nhttp://github.com/a/b\n".to_string();
+    let (one_diag, sources) = one("uses http", "a.md", &source, "http://github.com/a/b");
+    let many: Vec<Diagnostic> = std::iter::repeat_n(one_diag[0].clone(), 11).collect();
+    let out = render("github", &many, &sources);
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("::warning ")).count(),
+        11
+    );
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .starts_with("::notice title=archmanual lint::0 error(s), 11 warning(s)")
+    );
+    assert!(!render("github", &one_diag, &sources).contains("::notice"));
+}

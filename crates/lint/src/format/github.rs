@@ -7,6 +7,9 @@ use super::{Format, Report};
 /// GitHub Actions workflow commands: `::error file=…,line=…::message`.
 pub(super) struct Github;
 
+/// Annotations GitHub displays per kind and step.
+const SHOWN: usize = 10;
+
 /// Escapes the message part of a workflow command.
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
@@ -57,6 +60,20 @@ impl Format for Github {
                 "::{kind} {}::{}",
                 props.join(","),
                 escape_data(&message)
+            )?;
+        }
+        // GitHub shows at most 10 annotations of each kind per step; say
+        // where the rest are instead of letting them vanish.
+        let c = archmanual_diagnostics::Counts::of(report.diagnostics);
+        if c.errors > SHOWN || c.warnings > SHOWN || c.notes > SHOWN {
+            let text = format!(
+                "{} error(s), {} warning(s), {} note(s) in total; GitHub shows only {SHOWN} annotations of each kind, run `archmanual lint` or see the job summary for all",
+                c.errors, c.warnings, c.notes
+            );
+            writeln!(
+                out,
+                "::notice title=archmanual lint::{}",
+                escape_data(&text)
             )?;
         }
         Ok(())
