@@ -71,6 +71,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
                 target.pr
             );
         }
+        PostOutcome::Updated {
+            review_id,
+            replaced,
+        } => {
+            eprintln!(
+                "no findings on the changed lines; updated review {review_id} in place (cleared {replaced} older review(s))"
+            );
+        }
+        PostOutcome::Unchanged { review_id } => {
+            eprintln!("review {review_id} already says this; nothing posted");
+        }
+        PostOutcome::NothingToPost => {
+            eprintln!("no findings on the changed lines; nothing posted");
+        }
         PostOutcome::ReadOnly => {
             eprintln!(
                 "warning: the token cannot write reviews (a pull request from a fork?); printing annotations instead"

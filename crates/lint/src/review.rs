@@ -241,6 +241,21 @@ pub enum PostOutcome {
         /// How many earlier reviews of this tool were replaced.
         replaced: usize,
     },
+    /// Nothing on the changed lines: the newest earlier review's body was
+    /// updated in place (its comments removed) and `replaced` older ones cleared.
+    Updated {
+        /// The updated review's id.
+        review_id: u64,
+        /// How many older reviews of this tool were cleared.
+        replaced: usize,
+    },
+    /// The newest earlier review already says exactly this; nothing was sent.
+    Unchanged {
+        /// That review's id.
+        review_id: u64,
+    },
+    /// No findings on the changed lines and no earlier review: nothing posted.
+    NothingToPost,
     /// The token cannot write (403, e.g. a pull request from a fork): fall
     /// back to annotations.
     ReadOnly,
@@ -282,6 +297,12 @@ struct ReviewInfo {
 #[derive(Deserialize)]
 struct CommentInfo {
     id: u64,
+    #[serde(default)]
+    path: String,
+    #[serde(default)]
+    line: Option<u64>,
+    #[serde(default)]
+    body: String,
 }
 
 struct Api<'a> {
@@ -345,9 +366,11 @@ impl Api<'_> {
 }
 
 /// Posts `payload` as a review of the pull request and replaces this tool's
-/// earlier reviews: their inline comments are deleted and their body is
-/// replaced by a one-line note (submitted reviews cannot be deleted, and
-/// `COMMENT` reviews cannot be dismissed).
+/// earlier reviews instead of piling up: their inline comments are deleted
+/// and their body becomes a one-line note (submitted reviews cannot be
+/// deleted, and `COMMENT` reviews cannot be dismissed). Nothing is sent when
+/// the newest earlier review already says the same; with no comments to
+/// make, the newest earlier review is updated in place, or nothing is posted.
 pub fn post_review(
     target: &GithubTarget,
     payload: &ReviewPayload,
@@ -385,6 +408,76 @@ pub fn post_review(
         }
     }
 
+    // The newest earlier review's comments: is there anything new to say?
+    let comments_of = |id: u64| -> Result<Vec<CommentInfo>, ReviewError> {
+        match api.send(
+            "GET",
+            &format!("{base}/reviews/{id}/comments?per_page=100"),
+            None,
+        )? {
+            Reply::Ok(v) => Ok(serde_json::from_value(v).unwrap_or_default()),
+            Reply::Forbidden => Ok(Vec::new()),
+        }
+    };
+    let latest = old.last().map(|r| r.id);
+    let latest_comments = match latest {
+        Some(id) => comments_of(id)?,
+        None => Vec::new(),
+    };
+    if let (Some(id), [only]) = (latest, old.as_slice())
+        && only.body.as_deref() == Some(payload.body.as_str())
+        && same_comments(&latest_comments, &payload.comments)
+    {
+        return Ok(PostOutcome::Unchanged { review_id: id });
+    }
+    let clear = |id: u64, comments: &[CommentInfo]| -> Result<(), ReviewError> {
+        for c in comments {
+            api.send(
+                "DELETE",
+                &format!("/repos/{}/pulls/comments/{}", target.repository, c.id),
+                None,
+            )?;
+        }
+        let note = serde_json::json!({
+            "body": format!("{SUPERSEDED_MARKER}\n_Superseded by a newer archmanual review._")
+        });
+        api.send("PUT", &format!("{base}/reviews/{id}"), Some(&note))?;
+        Ok(())
+    };
+    let supersede_older = |keep: Option<u64>| -> Result<(), ReviewError> {
+        for r in old
+            .iter()
+            .filter(|r| Some(r.id) != keep && Some(r.id) != latest)
+        {
+            clear(r.id, &comments_of(r.id)?)?;
+        }
+        Ok(())
+    };
+
+    if payload.comments.is_empty() {
+        let Some(id) = latest else {
+            // Nothing on the changed lines and nothing to replace: stay quiet.
+            return Ok(PostOutcome::NothingToPost);
+        };
+        // Update the newest review in place: no new entry in the timeline.
+        for c in &latest_comments {
+            api.send(
+                "DELETE",
+                &format!("/repos/{}/pulls/comments/{}", target.repository, c.id),
+                None,
+            )?;
+        }
+        let body = serde_json::json!({ "body": payload.body });
+        if let Reply::Forbidden = api.send("PUT", &format!("{base}/reviews/{id}"), Some(&body))? {
+            return Ok(PostOutcome::ReadOnly);
+        }
+        supersede_older(Some(id))?;
+        return Ok(PostOutcome::Updated {
+            review_id: id,
+            replaced: old.len() - 1,
+        });
+    }
+
     let body = serde_json::to_value(payload).expect("serializable");
     let Reply::Ok(created) = api.send("POST", &format!("{base}/reviews"), Some(&body))? else {
         return Ok(PostOutcome::ReadOnly);
@@ -393,31 +486,24 @@ pub fn post_review(
         .get("id")
         .and_then(serde_json::Value::as_u64)
         .unwrap_or(0);
-
-    for r in &old {
-        if let Reply::Ok(v) = api.send(
-            "GET",
-            &format!("{base}/reviews/{}/comments?per_page=100", r.id),
-            None,
-        )? {
-            let comments: Vec<CommentInfo> = serde_json::from_value(v).unwrap_or_default();
-            for c in comments {
-                api.send(
-                    "DELETE",
-                    &format!("/repos/{}/pulls/comments/{}", target.repository, c.id),
-                    None,
-                )?;
-            }
-        }
-        let note = serde_json::json!({
-            "body": format!("{SUPERSEDED_MARKER}\n_Superseded by a newer archmanual review._")
-        });
-        api.send("PUT", &format!("{base}/reviews/{}", r.id), Some(&note))?;
+    if let Some(id) = latest {
+        clear(id, &latest_comments)?;
     }
+    supersede_older(None)?;
     Ok(PostOutcome::Posted {
         review_id,
         replaced: old.len(),
     })
+}
+
+/// True if GitHub's comments are the ones we would post.
+fn same_comments(have: &[CommentInfo], want: &[ReviewComment]) -> bool {
+    have.len() == want.len()
+        && want.iter().all(|w| {
+            have.iter().any(|h| {
+                h.path == w.path && h.line == Some(w.line as u64) && h.body.trim() == w.body.trim()
+            })
+        })
 }
 
 #[cfg(test)]

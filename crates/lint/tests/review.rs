@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use archmanual_lint::diff::git_changed_lines;
 use archmanual_lint::review::{
-    GithubTarget, MARKER, PostOutcome, ReviewError, ReviewPayload, build_review, post_review,
+    GithubTarget, MARKER, PostOutcome, ReviewComment, ReviewError, ReviewPayload, build_review,
+    post_review,
 };
 use archmanual_lint::{Book, lint};
 
@@ -226,15 +227,15 @@ fn post_replaces_the_earlier_review() {
         calls,
         vec![
             "GET /repos/o/r/pulls/7/reviews?per_page=100&page=1",
-            "POST /repos/o/r/pulls/7/reviews",
             "GET /repos/o/r/pulls/7/reviews/1/comments?per_page=100",
+            "POST /repos/o/r/pulls/7/reviews",
             "DELETE /repos/o/r/pulls/comments/11",
             "DELETE /repos/o/r/pulls/comments/12",
             "PUT /repos/o/r/pulls/7/reviews/1",
         ]
     );
     assert!(seen.iter().all(|s| s.auth == "Bearer secret-token"));
-    let posted: ReviewPayload = serde_json::from_str(&seen[1].body).unwrap();
+    let posted: ReviewPayload = serde_json::from_str(&seen[2].body).unwrap();
     assert_eq!(posted, payload());
     assert!(
         !seen[5].body.contains(MARKER),
@@ -266,4 +267,82 @@ fn errors_never_contain_the_token() {
     assert!(text.contains("500") && text.contains("boom"), "{text}");
     assert!(!text.contains("secret-token"));
     assert!(!format!("{:?}", target("x".into())).contains("secret-token"));
+}
+
+fn calls(seen: &Arc<Mutex<Vec<Seen>>>) -> Vec<String> {
+    seen.lock()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {}", s.method, s.path))
+        .collect()
+}
+
+#[test]
+fn an_unchanged_review_is_not_posted_again() {
+    let (url, seen) = stand_in(|method, path| match (method, path) {
+        ("GET", "/repos/o/r/pulls/7/reviews?per_page=100&page=1") => {
+            (200, format!(r#"[{{"id":1,"body":"{MARKER}\nnew"}}]"#))
+        }
+        ("GET", "/repos/o/r/pulls/7/reviews/1/comments?per_page=100") => (
+            200,
+            r#"[{"id":11,"path":"book/a.md","line":3,"body":"x"}]"#.into(),
+        ),
+        _ => (500, "{}".into()),
+    });
+    let outcome = post_review(&target(url), &payload()).unwrap();
+    assert_eq!(outcome, PostOutcome::Unchanged { review_id: 1 });
+    assert_eq!(calls(&seen).len(), 2, "only reads");
+}
+
+#[test]
+fn without_comments_the_newest_review_is_updated_in_place() {
+    let (url, seen) = stand_in(|method, path| match (method, path) {
+        ("GET", "/repos/o/r/pulls/7/reviews?per_page=100&page=1") => (
+            200,
+            format!(r#"[{{"id":1,"body":"{MARKER}\nolder"}},{{"id":4,"body":"{MARKER}\nold"}}]"#),
+        ),
+        ("GET", "/repos/o/r/pulls/7/reviews/4/comments?per_page=100") => {
+            (200, r#"[{"id":41}]"#.into())
+        }
+        ("GET", "/repos/o/r/pulls/7/reviews/1/comments?per_page=100") => (200, "[]".into()),
+        ("DELETE", _) => (204, String::new()),
+        ("PUT", _) => (200, "{}".into()),
+        _ => (500, "{}".into()),
+    });
+    let mut p = payload();
+    p.comments.clear();
+    let outcome = post_review(&target(url), &p).unwrap();
+    assert_eq!(
+        outcome,
+        PostOutcome::Updated {
+            review_id: 4,
+            replaced: 1
+        }
+    );
+    assert_eq!(
+        calls(&seen),
+        vec![
+            "GET /repos/o/r/pulls/7/reviews?per_page=100&page=1",
+            "GET /repos/o/r/pulls/7/reviews/4/comments?per_page=100",
+            "DELETE /repos/o/r/pulls/comments/41",
+            "PUT /repos/o/r/pulls/7/reviews/4",
+            "GET /repos/o/r/pulls/7/reviews/1/comments?per_page=100",
+            "PUT /repos/o/r/pulls/7/reviews/1",
+        ]
+    );
+    let seen = seen.lock().unwrap();
+    assert!(seen[3].body.contains(MARKER) && seen[3].body.contains("new"));
+    assert!(!seen[5].body.contains(MARKER));
+}
+
+#[test]
+fn nothing_to_say_and_nothing_to_replace_posts_nothing() {
+    let (url, seen) = stand_in(|_, _| (200, "[]".into()));
+    let mut p = payload();
+    p.comments = Vec::<ReviewComment>::new();
+    assert_eq!(
+        post_review(&target(url), &p).unwrap(),
+        PostOutcome::NothingToPost
+    );
+    assert_eq!(calls(&seen).len(), 1);
 }
