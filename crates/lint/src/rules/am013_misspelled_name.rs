@@ -320,7 +320,8 @@ declare_rule! {
     /// 仓库名和一份人工维护的名单；英文单词按连续的字母数字切分，中文字符天然是分隔符，
     /// 所以 `使用Kafak作为` 也能查出来。条目名与它自己的仓库名几乎相同却不一致时也会报告。
     /// 只差大小写的、与已知名称只差词尾（`memcache` 与 `Memcached`）的、大写字母比已知名称多的（`ReDoS`）
-    /// 都不报告；在全书出现三次以上的写法视为有意为之。引用错拼时请放进行内代码：`` `thikphp` ``。
+    /// 都不报告；在全书出现三次以上的写法视为有意为之。紧跟在“误写为”“写作”等词后面的写法视为
+    /// 有意引用的错拼，也可以把它放进行内代码：`` `thikphp` ``。
     ///
     /// ## 如何修复
     ///
@@ -362,6 +363,9 @@ impl Rule for MisspelledName {
                 }
             }
             for &(span, token) in prose {
+                if quoted(src, span.start) {
+                    continue;
+                }
                 if let Some((_, good)) = MISSPELLINGS.iter().find(|(b, _)| *b == token) {
                     report(out, file, ch, span, token, good, true);
                 } else if let Some(good) = dict.suggest(token) {
@@ -422,6 +426,25 @@ fn report(
             replacement: good.to_string(),
         });
     }
+}
+
+/// Words that introduce a misspelling on purpose: `（原条目误写为 thikphp）`.
+const QUOTING: &[&str] = &[
+    "误写为",
+    "误写成",
+    "误作",
+    "错写为",
+    "错写成",
+    "写作",
+    "拼写为",
+    "misspelled as",
+];
+
+/// True if the token at `start` is quoted as a misspelling.
+fn quoted(src: &str, start: usize) -> bool {
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = src[line_start..start].trim_end();
+    QUOTING.iter().any(|q| before.ends_with(q))
 }
 
 /// Lower-case letters and digits only.
