@@ -24,6 +24,8 @@ pub mod codes {
     pub const EMPTY_CATEGORY: &str = "CAT002";
     /// `{{#catalog …}}` with an unknown argument (error).
     pub const BAD_DIRECTIVE: &str = "CAT003";
+    /// `order = "stars"` without a snapshot file (warning).
+    pub const NO_SNAPSHOT: &str = "CAT004";
 }
 
 /// What kind of page a chapter becomes.
@@ -73,9 +75,26 @@ impl Preprocessor for Catalog {
         let config: CatalogConfig = archmanual_preprocessor_kit::config(ctx, Self::NAME)?;
         let src_dir = ctx.root.join(&ctx.config.book.src);
         let stars = match (&config.order, &self.stars) {
-            (Order::Stars, None) => Some(StarLookup::from_snapshot_file(
-                &src_dir.join(&config.snapshot),
-            )?),
+            (Order::Stars, None) => {
+                let path = src_dir.join(&config.snapshot);
+                if path.exists() {
+                    Some(StarLookup::from_snapshot_file(&path)?)
+                } else {
+                    // Offline builds must not fail for want of a snapshot.
+                    self.sink.push(
+                        Diagnostic::new(
+                            codes::NO_SNAPSHOT,
+                            Severity::Warning,
+                            &config.snapshot,
+                            "no GitHub snapshot: entries keep their source order",
+                        )
+                        .with_help(
+                            "run `archmanual refresh` with a GITHUB_TOKEN and commit the snapshot",
+                        ),
+                    );
+                    None
+                }
+            }
             _ => self.stars.clone(),
         };
         let options = ParseOptions::from_config(&ctx.config);
