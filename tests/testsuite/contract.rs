@@ -87,3 +87,18 @@ fn supports_every_renderer() {
         assert!(status.success(), "catalog must support {renderer}");
     }
 }
+
+#[test]
+fn github_and_protocol_keep_the_book_shape() {
+    for name in ["mdbook-github", "mdbook-protocol"] {
+        let book = run_preprocessor(name);
+        let items = book["items"].as_array().expect("items");
+        assert_eq!(items.len(), 4, "{name} keeps every item");
+        assert_eq!(items[1], "Separator", "{name}");
+        assert_eq!(items[2]["PartTitle"], "技术主题", "{name}");
+        // Neither turns the draft into a page: that is the catalog's job.
+        assert_eq!(items[3]["Chapter"]["path"], serde_json::Value::Null, "{name}");
+        let mq = &items[3]["Chapter"]["sub_items"][0]["Chapter"];
+        assert!(mq["content"].as_str().unwrap().contains("https://github.com/apache/kafka"), "{name}");
+    }
+}
