@@ -205,13 +205,13 @@ fn a_new_reader_finds_the_way() {
     }
 }
 
-/// Values of `name="…"` attributes (entities decoded).
+/// Values of `name="…"` attributes of real tags (entities decoded); text
+/// that merely looks like an attribute inside `<code>` is escaped and skipped.
 fn attr_values(html: &str, name: &str) -> Vec<String> {
-    let needle = format!(" {name}=\"");
-    html.split(needle.as_str())
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .map(archmanual_model::html::decode_entities)
+    archmanual_model::html::scan_attributes(html)
+        .into_iter()
+        .filter(|a| a.name == name)
+        .map(|a| a.value)
         .collect()
 }
 
