@@ -5,6 +5,7 @@
 mod build;
 mod catalog;
 mod contract;
+mod github;
 mod heading_ids;
 mod manual;
 mod support;
