@@ -211,6 +211,25 @@ pub(crate) fn find_mojibake(text: &str) -> Vec<Mojibake> {
     out
 }
 
+/// True if `text`, outside the `found` runs, still has a cp1252 lead
+/// character followed by another cp1252 high character: a sequence that lost
+/// a byte (cp1252 cannot show 0x81, 0x8D, 0x8F, 0x90, 0x9D) and cannot be
+/// repaired.
+pub(crate) fn has_lossy_leftover(text: &str, found: &[Mojibake]) -> bool {
+    let high = |c: char| cp1252_byte(c).is_some_and(|b| b >= 0x80);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if found.iter().any(|m| m.start <= i && i < m.end) {
+            continue;
+        }
+        let lead = cp1252_byte(c).is_some_and(|b| (0xC2..=0xF4).contains(&b));
+        if lead && chars.peek().is_some_and(|&(_, n)| high(n)) {
+            return true;
+        }
+    }
+    false
+}
+
 /// The bytes of one complete UTF-8 multi-byte sequence spelled by the
 /// cp1252 characters starting at `chars[i]`.
 fn sequence_at(chars: &[(usize, char)], i: usize) -> Option<Vec<u8>> {
@@ -342,6 +361,14 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].repaired, "分布式系统");
         assert_eq!(&bad[found[0].start..found[0].end], garbled);
+    }
+
+    #[test]
+    fn notices_bytes_lost_on_the_way() {
+        let lost = "åˆ†å¸ƒå¼ ok"; // 式 lost its 0x8F
+        assert!(has_lossy_leftover(lost, &find_mojibake(lost)));
+        let fine = "åˆ†å¸ƒ café — naïve";
+        assert!(!has_lossy_leftover(fine, &find_mojibake(fine)));
     }
 
     #[test]

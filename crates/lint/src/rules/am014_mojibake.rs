@@ -1,6 +1,6 @@
 use archmanual_model::Span;
 
-use crate::text::{find_mojibake, find_percent_gbk};
+use crate::text::{find_mojibake, find_percent_gbk, has_lossy_leftover};
 use crate::{Context, Fix, Reporter, Rule, RuleMeta};
 
 declare_rule! {
@@ -17,7 +17,8 @@ declare_rule! {
     ///
     /// ## 如何修复
     ///
-    /// 第一种情况 `--fix` 会还原成正确的文字；`�` 需要对照原始资料手工恢复；GBK 编码的网址改用
+    /// 第一种情况 `--fix` 会还原成正确的文字（如果转码时丢了字节——cp1252 无法表示 0x81、0x8D、0x8F、0x90、0x9D——
+    /// 就只能对照原文手工恢复）；`�` 需要对照原始资料手工恢复；GBK 编码的网址改用
     /// UTF-8 编码（或直接写中文）。
     pub(crate) struct Mojibake {
         code: "AM014",
@@ -59,19 +60,28 @@ impl Rule for Mojibake {
                     }
                     let span = Span::new(line_start + first.start, line_start + last.end);
                     let shown: String = repaired.chars().take(40).collect();
+                    // Bytes cp1252 cannot show (0x81, 0x8D, 0x8F, 0x90, 0x9D) are often
+                    // dropped on the way: then some characters cannot be recovered.
+                    let lossy = has_lossy_leftover(line, &found);
                     let d = out.at(
                         file,
                         ch,
                         span,
                         format!("mojibake: UTF-8 text decoded as cp1252 (it reads `{shown}`)"),
                     );
-                    d.help = Some("re-decode the text as UTF-8".into());
-                    d.fix = Some(Fix {
-                        message: "decode as UTF-8".into(),
-                        start: span.start,
-                        end: span.end,
-                        replacement: repaired,
-                    });
+                    if lossy {
+                        d.help = Some(
+                            "some bytes were lost, so this cannot be repaired automatically; retype the text from the original source".into(),
+                        );
+                    } else {
+                        d.help = Some("re-decode the text as UTF-8".into());
+                        d.fix = Some(Fix {
+                            message: "decode as UTF-8".into(),
+                            start: span.start,
+                            end: span.end,
+                            replacement: repaired,
+                        });
+                    }
                 }
                 for (i, m) in line.match_indices('\u{FFFD}') {
                     if !ch.doc.in_code(line_start + i) {
