@@ -73,10 +73,9 @@ impl mdbook_preprocessor::Preprocessor for Draining {
         let result = self.inner.run(ctx, book);
         // Errors travel in `result`; keep only what does not fail the build.
         self.sink.extend(
-            self.inner
-                .take_diagnostics()
-                .into_iter()
-                .filter(|d| result.is_ok() || d.severity != archmanual_diagnostics::Severity::Error),
+            self.inner.take_diagnostics().into_iter().filter(|d| {
+                result.is_ok() || d.severity != archmanual_diagnostics::Severity::Error
+            }),
         );
         result
     }

@@ -97,8 +97,18 @@ fn github_and_protocol_keep_the_book_shape() {
         assert_eq!(items[1], "Separator", "{name}");
         assert_eq!(items[2]["PartTitle"], "技术主题", "{name}");
         // Neither turns the draft into a page: that is the catalog's job.
-        assert_eq!(items[3]["Chapter"]["path"], serde_json::Value::Null, "{name}");
+        assert_eq!(
+            items[3]["Chapter"]["path"],
+            serde_json::Value::Null,
+            "{name}"
+        );
         let mq = &items[3]["Chapter"]["sub_items"][0]["Chapter"];
-        assert!(mq["content"].as_str().unwrap().contains("https://github.com/apache/kafka"), "{name}");
+        assert!(
+            mq["content"]
+                .as_str()
+                .unwrap()
+                .contains("https://github.com/apache/kafka"),
+            "{name}"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests: fixture books under `tests/fixtures/` built through the
 //! real mdBook driver, both in-process (`archmanual build`) and with the
 //! command preprocessors `book.toml` declares (what plain `mdbook build` does).
+#![allow(clippy::print_stderr, reason = "tests say on stderr why they skipped")]
 
 mod build;
 mod catalog;

@@ -183,9 +183,12 @@ fn a_new_reader_finds_the_way() {
         "the front page says how to find a technology"
     );
     // The front page promises search: the index must be there.
-    let has_index = std::fs::read_dir(built())
-        .expect("out dir")
-        .any(|e| e.expect("entry").file_name().to_string_lossy().starts_with("searchindex"));
+    let has_index = std::fs::read_dir(built()).expect("out dir").any(|e| {
+        e.expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .starts_with("searchindex")
+    });
     assert!(has_index, "no search index in the build");
     // The sidebar (mdBook 0.5 writes it to toc.html) shows the seven themes and the other parts.
     let toc = strip_tags(&std::fs::read_to_string(built().join("toc.html")).expect("toc.html"));
@@ -216,57 +219,7 @@ fn attr_values(html: &str, name: &str) -> Vec<String> {
 }
 
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[test]
-fn a_project_link_is_written_once_and_shown_everywhere() {
-    let kafka = "https://github.com/apache/kafka";
-    // Written as a link in exactly one source file (code examples do not count).
-    let book = book_root().join("book");
-    let mut sources = Vec::new();
-    let mut stack = vec![book.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "md") {
-                let text = std::fs::read_to_string(&p).expect("md");
-                let doc = archmanual_model::Document::parse(
-                    text,
-                    &archmanual_model::ParseOptions::default(),
-                );
-                if doc.links.iter().any(|l| l.dest == kafka) {
-                    sources.push(p.strip_prefix(&book).expect("under book").to_path_buf());
-                }
-            }
-        }
-    }
-    assert_eq!(sources, vec![PathBuf::from("backend/mq/index.md")]);
-    // …and shown on its category page, the 后端主题 index and the 技术地图.
-    for page in ["backend/mq/index.html", "backend/index.html", "map.html"] {
-        let html =
-            std::fs::read_to_string(built().join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
-        assert!(
-            attr_values(main_of(&html), "href")
-                .iter()
-                .any(|h| h == kafka),
-            "{page} does not link {kafka}"
-        );
-    }
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
