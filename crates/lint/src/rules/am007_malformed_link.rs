@@ -33,8 +33,11 @@ impl Rule for MalformedLink {
             let src = ch.doc.source.as_str();
             double_brackets(file, ch, out);
             // Stray `](`.
+            let mut reported_to = 0;
             for (i, _) in src.match_indices("](") {
-                if ch.doc.in_code(i) || in_link(ch, i) || in_html_comment(src, i) {
+                // One finding per broken link, even with several `](` in it.
+                if i < reported_to || ch.doc.in_code(i) || in_link(ch, i) || in_html_comment(src, i)
+                {
                     continue;
                 }
                 let line_end = src[i..].find('\n').map_or(src.len(), |e| i + e);
@@ -46,6 +49,7 @@ impl Rule for MalformedLink {
                     // A full-width `）` closing the target: AM015 reports it.
                     continue;
                 }
+                reported_to = end;
                 out.at(
                     file,
                     ch,
