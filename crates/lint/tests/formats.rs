@@ -212,6 +212,15 @@ fn markdown_and_human_summaries() {
         "{human}"
     );
     assert!(!human.contains('\u{1b}'), "no colour when not asked");
+    let report = Report {
+        diagnostics: &ds,
+        sources: &sources,
+        src_prefix: Path::new("book"),
+        color: true,
+    };
+    let mut coloured = Vec::new();
+    format::by_name("human").unwrap().write(&report, &mut coloured).unwrap();
+    assert!(String::from_utf8(coloured).unwrap().contains('\u{1b}'), "colour on a terminal");
 }
 
 #[test]
