@@ -219,8 +219,14 @@ fn markdown_and_human_summaries() {
         color: true,
     };
     let mut coloured = Vec::new();
-    format::by_name("human").unwrap().write(&report, &mut coloured).unwrap();
-    assert!(String::from_utf8(coloured).unwrap().contains('\u{1b}'), "colour on a terminal");
+    format::by_name("human")
+        .unwrap()
+        .write(&report, &mut coloured)
+        .unwrap();
+    assert!(
+        String::from_utf8(coloured).unwrap().contains('\u{1b}'),
+        "colour on a terminal"
+    );
 }
 
 #[test]
