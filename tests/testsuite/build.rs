@@ -20,31 +20,26 @@ fn build_with_commands(root: &std::path::Path, dest: &std::path::Path) {
     md.build().expect("command build succeeds");
 }
 
-#[test]
-fn in_process_build_matches_command_preprocessors() {
-    let dir = fixture("catalog");
-    let a = dir.path().join("in-process");
-    let b = dir.path().join("commands");
+/// `archmanual build --book root --dest-dir dest`, which must succeed.
+fn build_in_process(root: &std::path::Path, dest: &std::path::Path) {
     let out = run(archmanual()
         .args(["build", "--book"])
-        .arg(dir.path())
+        .arg(root)
         .arg("--dest-dir")
-        .arg(&a));
+        .arg(dest));
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    build_with_commands(dir.path(), &b);
+}
 
-    let pages_a = html_files(&a);
-    assert_eq!(
-        pages_a,
-        html_files(&b),
-        "both builds produce the same pages"
-    );
-    assert!(pages_a.iter().any(|p| p.ends_with("backend/index.html")));
-    for p in &pages_a {
+/// Both outputs have the same pages with the same chapter content.
+fn assert_same_pages(a: &std::path::Path, b: &std::path::Path) {
+    let pages = html_files(a);
+    assert_eq!(pages, html_files(b), "both builds produce the same pages");
+    assert!(pages.iter().any(|p| p.ends_with("backend/index.html")));
+    for p in &pages {
         let ha = std::fs::read_to_string(a.join(p)).unwrap();
         let hb = std::fs::read_to_string(b.join(p)).unwrap();
         assert_eq!(
@@ -54,6 +49,16 @@ fn in_process_build_matches_command_preprocessors() {
             p.display()
         );
     }
+}
+
+#[test]
+fn in_process_build_matches_command_preprocessors() {
+    let dir = fixture("catalog");
+    let a = dir.path().join("in-process");
+    let b = dir.path().join("commands");
+    build_in_process(dir.path(), &a);
+    build_with_commands(dir.path(), &b);
+    assert_same_pages(&a, &b);
 }
 
 #[test]
@@ -125,16 +130,7 @@ fn real_mdbook_binary_matches_when_installed() {
     let dir = fixture("catalog");
     let a = dir.path().join("in-process");
     let b = dir.path().join("mdbook");
-    let out = run(archmanual()
-        .args(["build", "--book"])
-        .arg(dir.path())
-        .arg("--dest-dir")
-        .arg(&a));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    build_in_process(dir.path(), &a);
     let out = run(std::process::Command::new("mdbook")
         .arg("build")
         .arg(dir.path())
@@ -149,15 +145,5 @@ fn real_mdbook_binary_matches_when_installed() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(html_files(&a), html_files(&b));
-    for p in html_files(&a) {
-        let ha = std::fs::read_to_string(a.join(&p)).unwrap();
-        let hb = std::fs::read_to_string(b.join(&p)).unwrap();
-        assert_eq!(
-            main_of(&ha),
-            main_of(&hb),
-            "chapter {} differs",
-            p.display()
-        );
-    }
+    assert_same_pages(&a, &b);
 }
