@@ -206,3 +206,17 @@ fn cli_render() {
         Some(2)
     );
 }
+
+#[test]
+fn mermaid_extensions_setting_allows_extensions_in_mermaid_fences() {
+    let md = "```mermaid\nsequenceDiagram\n  crash A\n```\n";
+    let strict = process_chapter(Path::new("a.md"), md, &Config::default(), OnError::Fail);
+    assert_eq!(strict.diagnostics.len(), 1);
+    let cfg = Config {
+        mermaid_extensions: true,
+        ..Config::default()
+    };
+    let relaxed = process_chapter(Path::new("a.md"), md, &cfg, OnError::Fail);
+    assert!(relaxed.diagnostics.is_empty(), "{:?}", relaxed.diagnostics);
+    assert!(relaxed.content.contains("<svg "));
+}
