@@ -1,20 +1,8 @@
 //! The parsed diagram: participants and a flat list of events in source order.
 
-/// A byte range in the diagram source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Span {
-    /// First byte.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
-}
-
-impl Span {
-    /// A span from `start` to `end`.
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-}
+/// A byte range in the diagram source (the model's span type, so diagram and
+/// chapter positions are one kind of thing).
+pub use archmanual_model::Span;
 
 /// Which fence the diagram came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
