@@ -227,6 +227,11 @@ pub async fn check(
                 }
             }
             Ok(Done::Github(lookups)) => {
+                // Every tick was sent before the lookup task finished; the
+                // select above may not have delivered them all yet.
+                while let Ok((done, total)) = github_rx.try_recv() {
+                    progress(Progress::Github { done, total });
+                }
                 for (i, plan) in plans.iter().enumerate() {
                     let Plan::Github(gl) = plan else { continue };
                     if verdicts[i].is_some() {
