@@ -1,14 +1,4 @@
-//! Diagnostics shared by every ArchManual tool.
-//!
-//! Every check (catalog entries, GitHub snapshot, diagrams, lint rules) reports
-//! a [`Diagnostic`]: a file relative to the book's source root, a 1-based
-//! line/column range, a code, a severity, a message and an optional span-exact
-//! [`Fix`]. Rendering happens once, in [`render_human`] (rustc-style, via
-//! `codespan-reporting`); machine formats live behind the lint crate's
-//! `Format` trait and read the same fields.
-//!
-//! Columns count Unicode scalar values (characters), so a Chinese character is
-//! one column, as in rustc.
+#![doc = include_str!("../README.md")]
 
 use std::fmt;
 use std::path::PathBuf;
