@@ -231,6 +231,23 @@ pub(crate) enum ItemResult {
     Owner(OwnerStatus),
 }
 
+impl ItemResult {
+    /// "We could not find out": the result for `item` when lookups failed.
+    pub(crate) fn unknown(item: &Item, reason: &str) -> ItemResult {
+        match item {
+            Item::Repo(_) => ItemResult::Repo(
+                RepoStatus::Unknown {
+                    reason: reason.to_owned(),
+                },
+                None,
+            ),
+            Item::Owner(_) => ItemResult::Owner(OwnerStatus::Unknown {
+                reason: reason.to_owned(),
+            }),
+        }
+    }
+}
+
 /// What to do after a failed attempt.
 #[derive(Debug)]
 pub(crate) enum Verdict {

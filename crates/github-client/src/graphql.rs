@@ -85,7 +85,7 @@ pub(crate) async fn run(
         for item in items {
             if !seen.contains(&item_id(&item)) {
                 let reason = "internal error while looking this up".to_owned();
-                out.push((item.clone(), unknown(&item, &reason)));
+                out.push((item.clone(), ItemResult::unknown(&item, &reason)));
             }
         }
     }
@@ -96,20 +96,6 @@ fn item_id(item: &Item) -> String {
     match item {
         Item::Repo(k) => format!("r:{}", k.key()),
         Item::Owner(l) => format!("o:{l}"),
-    }
-}
-
-fn unknown(item: &Item, reason: &str) -> ItemResult {
-    match item {
-        Item::Repo(_) => ItemResult::Repo(
-            RepoStatus::Unknown {
-                reason: reason.to_owned(),
-            },
-            None,
-        ),
-        Item::Owner(_) => ItemResult::Owner(OwnerStatus::Unknown {
-            reason: reason.to_owned(),
-        }),
     }
 }
 
@@ -139,7 +125,11 @@ async fn run_batch(
         loop {
             if let Some(reason) = stopped(stop) {
                 progress(batch.len(), 0);
-                out.extend(batch.iter().map(|i| (i.clone(), unknown(i, &reason))));
+                out.extend(
+                    batch
+                        .iter()
+                        .map(|i| (i.clone(), ItemResult::unknown(i, &reason))),
+                );
                 break;
             }
             let (verdict, rate_limit) = match attempt_batch(client, &batch, attempt).await {
@@ -170,7 +160,11 @@ async fn run_batch(
                         client.config().max_retries
                     );
                     progress(batch.len(), 0);
-                    out.extend(batch.iter().map(|i| (i.clone(), unknown(i, &reason))));
+                    out.extend(
+                        batch
+                            .iter()
+                            .map(|i| (i.clone(), ItemResult::unknown(i, &reason))),
+                    );
                     break;
                 }
                 Verdict::GiveUp(reason) => {
@@ -178,7 +172,11 @@ async fn run_batch(
                         s.get_or_insert_with(|| reason.clone());
                     }
                     progress(batch.len(), 0);
-                    out.extend(batch.iter().map(|i| (i.clone(), unknown(i, &reason))));
+                    out.extend(
+                        batch
+                            .iter()
+                            .map(|i| (i.clone(), ItemResult::unknown(i, &reason))),
+                    );
                     break;
                 }
             }
@@ -337,7 +335,7 @@ async fn attempt_batch(client: &Client, batch: &[Item], attempt: u32) -> Attempt
             let result = match (item, value) {
                 (Item::Repo(key), Some(v)) => match repo_meta(v, &fetched_at) {
                     Some(meta) => ItemResult::Repo(RepoStatus::from_meta(key.key(), meta), None),
-                    None => unknown(item, "GitHub GraphQL: malformed repository data"),
+                    None => ItemResult::unknown(item, "GitHub GraphQL: malformed repository data"),
                 },
                 (Item::Owner(_), Some(v)) => {
                     match (
@@ -348,12 +346,12 @@ async fn attempt_batch(client: &Client, batch: &[Item], attempt: u32) -> Attempt
                             login: login.to_owned(),
                             url: url.to_owned(),
                         }),
-                        _ => unknown(item, "GitHub GraphQL: malformed owner data"),
+                        _ => ItemResult::unknown(item, "GitHub GraphQL: malformed owner data"),
                     }
                 }
                 (Item::Repo(_), None) if not_found => ItemResult::Repo(RepoStatus::Missing, None),
                 (Item::Owner(_), None) if not_found => ItemResult::Owner(OwnerStatus::Missing),
-                (_, None) => unknown(item, &error_reason()),
+                (_, None) => ItemResult::unknown(item, &error_reason()),
             };
             (item.clone(), result)
         })

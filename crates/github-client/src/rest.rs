@@ -24,7 +24,7 @@ pub(crate) async fn run(
     let mut stopped: Option<String> = None;
     for item in items {
         let result = match &stopped {
-            Some(reason) => unknown(&item, reason),
+            Some(reason) => ItemResult::unknown(&item, reason),
             None => {
                 let (result, stop) = lookup_one(client, &item, stale, &mut stopped).await;
                 if stop.is_some() {
@@ -37,20 +37,6 @@ pub(crate) async fn run(
         out.push((item, result));
     }
     out
-}
-
-fn unknown(item: &Item, reason: &str) -> ItemResult {
-    match item {
-        Item::Repo(_) => ItemResult::Repo(
-            RepoStatus::Unknown {
-                reason: reason.to_owned(),
-            },
-            None,
-        ),
-        Item::Owner(_) => ItemResult::Owner(OwnerStatus::Unknown {
-            reason: reason.to_owned(),
-        }),
-    }
 }
 
 #[allow(clippy::large_enum_variant, reason = "short-lived, moved once")]
@@ -83,11 +69,11 @@ async fn lookup_one(
                     "GitHub REST failed after {} retries: {why}",
                     client.config().max_retries
                 );
-                return (unknown(item, &reason), None);
+                return (ItemResult::unknown(item, &reason), None);
             }
             Outcome::Failed(Verdict::GiveUp(reason), rate_limit) => {
                 let stop = rate_limit.then(|| reason.clone());
-                return (unknown(item, &reason), stop);
+                return (ItemResult::unknown(item, &reason), stop);
             }
         }
     }
@@ -166,7 +152,7 @@ async fn attempt_one(
     let result = match (item, status.as_u16()) {
         (Item::Repo(key), 200) => match rest_meta(&body, &fetched_at) {
             Some(meta) => ItemResult::Repo(RepoStatus::from_meta(key.key(), meta), etag),
-            None => unknown(item, "GitHub REST: malformed repository data"),
+            None => ItemResult::unknown(item, "GitHub REST: malformed repository data"),
         },
         (Item::Repo(key), 304) => {
             bump(&client.inner.counters.not_modified);
@@ -176,7 +162,7 @@ async fn attempt_one(
                     meta.fetched_at = fetched_at;
                     ItemResult::Repo(RepoStatus::from_meta(key.key(), meta), etag)
                 }
-                _ => unknown(item, "GitHub REST: 304 without a cached answer"),
+                _ => ItemResult::unknown(item, "GitHub REST: 304 without a cached answer"),
             }
         }
         (Item::Repo(key), 301 | 302 | 307 | 308) => {
@@ -200,10 +186,10 @@ async fn attempt_one(
                 login: login.to_owned(),
                 url: url.to_owned(),
             }),
-            _ => unknown(item, "GitHub REST: malformed user data"),
+            _ => ItemResult::unknown(item, "GitHub REST: malformed user data"),
         },
         (Item::Owner(_), 404) => ItemResult::Owner(OwnerStatus::Missing),
-        (_, code) => unknown(item, &format!("GitHub REST: unexpected HTTP {code}")),
+        (_, code) => ItemResult::unknown(item, &format!("GitHub REST: unexpected HTTP {code}")),
     };
     Outcome::Done(result)
 }
@@ -276,7 +262,10 @@ async fn follow_rename(
     attempt: u32,
 ) -> Outcome {
     let Some(location) = headers.get("location").and_then(|v| v.to_str().ok()) else {
-        return Outcome::Done(unknown(item, "GitHub REST: redirect without a location"));
+        return Outcome::Done(ItemResult::unknown(
+            item,
+            "GitHub REST: redirect without a location",
+        ));
     };
     let api = client.config().api_url.trim_end_matches('/');
     let target = if location.starts_with("http://") || location.starts_with("https://") {
@@ -292,7 +281,7 @@ async fn follow_rename(
     // Only follow within the configured API, so the client never talks to
     // a host it was not pointed at.
     if !target.starts_with(api) {
-        return Outcome::Done(unknown(
+        return Outcome::Done(ItemResult::unknown(
             item,
             "GitHub REST: redirect outside the configured API",
         ));
@@ -308,10 +297,10 @@ async fn follow_rename(
     Outcome::Done(match status.as_u16() {
         200 => match rest_meta(&body, &fetched_at) {
             Some(meta) => ItemResult::Repo(RepoStatus::from_meta(requested, meta), None),
-            None => unknown(item, "GitHub REST: malformed repository data"),
+            None => ItemResult::unknown(item, "GitHub REST: malformed repository data"),
         },
         404 | 410 => ItemResult::Repo(RepoStatus::Missing, None),
-        code => unknown(
+        code => ItemResult::unknown(
             item,
             &format!("GitHub REST: unexpected HTTP {code} after redirect"),
         ),
