@@ -1024,20 +1024,7 @@ pub fn render(d: &Diagram, opts: &RenderOptions) -> String {
                     N(px + 8.0),
                     N(yy - 8.0)
                 );
-                let mut l = vec!["崩溃".to_string()];
-                if !lines.is_empty() {
-                    l = lines
-                        .iter()
-                        .enumerate()
-                        .map(|(i, t)| {
-                            if i == 0 {
-                                format!("崩溃：{t}")
-                            } else {
-                                t.clone()
-                            }
-                        })
-                        .collect();
-                }
+                let l = prefixed("崩溃", lines);
                 text_block(&mut s.front, px + 14.0, yy - 12.0, "start", "lb bad", &l);
                 extent = Some((px - 10.0, px + 16.0 + block_width(&l)));
                 while let Some(y0) = active[*p].pop() {
@@ -1058,20 +1045,7 @@ pub fn render(d: &Diagram, opts: &RenderOptions) -> String {
                     N(px - 8.0),
                     N(yy - 4.0)
                 );
-                let mut l = vec!["恢复".to_string()];
-                if !lines.is_empty() {
-                    l = lines
-                        .iter()
-                        .enumerate()
-                        .map(|(i, t)| {
-                            if i == 0 {
-                                format!("恢复：{t}")
-                            } else {
-                                t.clone()
-                            }
-                        })
-                        .collect();
-                }
+                let l = prefixed("恢复", lines);
                 text_block(&mut s.front, px + 14.0, yy - 12.0, "start", "lb ok", &l);
                 extent = Some((px - 10.0, px + 16.0 + block_width(&l)));
                 cur = yy + (l.len() as f64 * LINE_H).max(16.0);
@@ -1806,4 +1780,22 @@ fn style(out: &mut String, sc: &str) {
 .coal .{sc} .ur,.navy .{sc} .ur,.ayu .{sc} .ur{{fill-opacity:.22}}\
 @media print{{.{sc}{{color:#000!important}}.{sc} .ac,.{sc} .nt,.{sc} .st,.{sc} .fig,.{sc} .tab,.{sc} .act{{fill:#fff!important}}.{sc} .lb{{stroke:#fff!important}}.{sc} .ll{{stroke:#555!important}}.{sc} .ur{{fill-opacity:.3}}}}"
     );
+}
+
+/// `prefix：first line` followed by the other lines, or just `prefix`.
+fn prefixed(prefix: &str, lines: &[String]) -> Vec<String> {
+    if lines.is_empty() {
+        return vec![prefix.to_string()];
+    }
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i == 0 {
+                format!("{prefix}：{t}")
+            } else {
+                t.clone()
+            }
+        })
+        .collect()
 }
