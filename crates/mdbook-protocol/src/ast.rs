@@ -150,6 +150,16 @@ pub enum Endpoint {
     Right,
 }
 
+impl Endpoint {
+    /// The participant index, unless this is a diagram edge.
+    pub fn participant(&self) -> Option<usize> {
+        match self {
+            Endpoint::P(p) => Some(*p),
+            Endpoint::Left | Endpoint::Right => None,
+        }
+    }
+}
+
 /// Semantic styling of a message or note (`@{class: …}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {

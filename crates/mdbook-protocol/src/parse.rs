@@ -1464,16 +1464,7 @@ impl<'a> Parser<'a> {
         let (text_raw, attrs) = self.split_attrs(text_raw, span);
         let label = self.label_checked(text_raw, span);
         if to.is_empty() {
-            let senders: Vec<usize> = from
-                .iter()
-                .filter_map(|e| {
-                    if let Endpoint::P(p) = e {
-                        Some(*p)
-                    } else {
-                        None
-                    }
-                })
-                .collect();
+            let senders: Vec<usize> = from.iter().filter_map(Endpoint::participant).collect();
             to = (0..self.d.participants.len())
                 .filter(|p| {
                     !senders.contains(p)
@@ -1571,15 +1562,7 @@ impl<'a> Parser<'a> {
 
     fn check_message(&mut self, msg: &Message, span: Span) {
         let ps = |v: &Vec<Endpoint>| -> Vec<usize> {
-            v.iter()
-                .filter_map(|e| {
-                    if let Endpoint::P(p) = e {
-                        Some(*p)
-                    } else {
-                        None
-                    }
-                })
-                .collect()
+            v.iter().filter_map(Endpoint::participant).collect()
         };
         let from = ps(&msg.from);
         let to = ps(&msg.to);

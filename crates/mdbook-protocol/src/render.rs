@@ -332,13 +332,7 @@ fn layout_x(d: &Diagram) -> Layout<'_> {
             EventKind::Message(m) => {
                 let ps = |v: &Vec<Endpoint>| {
                     v.iter()
-                        .filter_map(|e| {
-                            if let Endpoint::P(p) = e {
-                                Some(*p)
-                            } else {
-                                None
-                            }
-                        })
+                        .filter_map(Endpoint::participant)
                         .collect::<Vec<_>>()
                 };
                 let (f, t) = (ps(&m.from), ps(&m.to));
@@ -562,27 +556,8 @@ pub fn render(d: &Diagram, opts: &RenderOptions) -> String {
                 } else {
                     ""
                 };
-                let from_ps: Vec<usize> = m
-                    .from
-                    .iter()
-                    .filter_map(|e| {
-                        if let Endpoint::P(p) = e {
-                            Some(*p)
-                        } else {
-                            None
-                        }
-                    })
-                    .collect();
-                let to_ps: Vec<usize> =
-                    m.to.iter()
-                        .filter_map(|e| {
-                            if let Endpoint::P(p) = e {
-                                Some(*p)
-                            } else {
-                                None
-                            }
-                        })
-                        .collect();
+                let from_ps: Vec<usize> = m.from.iter().filter_map(Endpoint::participant).collect();
+                let to_ps: Vec<usize> = m.to.iter().filter_map(Endpoint::participant).collect();
                 // A created participant appears on this row.
                 if let Some(c) = pending_create.take()
                     && to_ps.contains(&c)
