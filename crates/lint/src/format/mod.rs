@@ -92,10 +92,44 @@ pub(crate) fn byte_position(source: &str, offset: usize) -> (usize, usize) {
     (line, offset - line_start + 1)
 }
 
-/// The rule documentation URL for `code`, in the rendered book.
+/// Where the manual is published (.github/workflows/pages.yml).
+const SITE_URL: &str = "https://archmanual.github.io/archmanual/";
+
+/// The rule reference page, relative to the book's `src` (and to [`SITE_URL`]
+/// once rendered, with `.md` → `.html`).
+const RULES_PAGE: &str = "contributing/lint.md";
+
+/// The rule documentation URL for `code`: its heading (`{#amnnn}`, see
+/// [`crate::docs::rules_page`]) on the published rule reference.
 pub(crate) fn rule_url(code: &str) -> String {
     format!(
-        "https://archmanual.github.io/archmanual/contributing/lint.html#{}",
+        "{SITE_URL}{}#{}",
+        RULES_PAGE.replace(".md", ".html"),
         code.to_ascii_lowercase()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RULES_PAGE, SITE_URL, rule_url};
+
+    #[test]
+    fn rule_urls_land_on_the_rules_heading_of_the_published_page() {
+        // The page the URLs name is the generated rule reference in the book.
+        let book = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book");
+        let on_disk = std::fs::read_to_string(book.join(RULES_PAGE)).unwrap();
+        for rule in crate::rules() {
+            let m = rule.meta();
+            let url = rule_url(m.code);
+            let (page, id) = url.split_once('#').unwrap();
+            assert_eq!(
+                page.strip_prefix(SITE_URL),
+                Some("contributing/lint.html"),
+                "{url}"
+            );
+            // mdBook renders `## … {#id}` as a heading with exactly that id.
+            let heading = format!("\n## {} {} {{#{id}}}\n", m.code, m.name);
+            assert!(on_disk.contains(&heading), "{url}: no heading {heading:?}");
+        }
+    }
 }
