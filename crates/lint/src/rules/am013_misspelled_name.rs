@@ -139,6 +139,7 @@ const KNOWN_NAMES: &[&str] = &[
     "Camunda",
     "Activiti",
     "Flowable",
+    "Mixtral",
 ];
 
 /// Ordinary words that are one edit away from a project name.
@@ -198,6 +199,7 @@ const ORDINARY_WORDS: &[&str] = &[
     "mount",
     "node",
     "order",
+    "other",
     "output",
     "paper",
     "parse",
