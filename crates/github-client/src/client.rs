@@ -9,9 +9,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::HeaderMap;
 
+use crate::RepoKey;
 use crate::cache::{CacheData, CachedOwner, CachedRepo};
 use crate::lookups::{Lookups, OwnerStatus, RepoStatus};
-use crate::url::RepoKey;
 use crate::{Error, graphql, rest};
 
 /// GitHub.com's REST API.

@@ -389,7 +389,7 @@ fn repo_meta(v: &Value, fetched_at: &str) -> Option<RepoMeta> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::url::RepoKey;
+    use crate::RepoKey;
 
     #[test]
     fn values_travel_as_variables_not_query_text() {

@@ -5,7 +5,6 @@ mod client;
 mod graphql;
 mod lookups;
 mod rest;
-mod url;
 
 pub use archmanual_github_snapshot as snapshot;
 pub use archmanual_github_snapshot::RepoMeta;
@@ -13,7 +12,8 @@ pub use client::{
     Client, Config, DEFAULT_API_URL, DEFAULT_GRAPHQL_URL, MAX_BATCH, Stats, Token, USER_AGENT,
 };
 pub use lookups::{Lookups, OwnerStatus, RepoStatus, SnapshotChanges, update_snapshot};
-pub use url::{GithubLink, RepoKey, Targets, classify};
+// The one URL classifier; re-exported so callers of the client need not name it.
+pub use archmanual_github_url::{GithubLink, RepoKey, Targets, classify};
 
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use archmanual_github_snapshot::{OwnerEntry, RepoMeta, Snapshot, SnapshotEntry};
 
-use crate::url::{RepoKey, Targets};
+use crate::{RepoKey, Targets};
 
 /// What GitHub said about one repository.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! (batched, cached), then turned into link statuses.
 
 use archmanual_github::{GithubLink, Lookups, OwnerStatus, RepoKey, RepoStatus};
+use archmanual_github_url::replace_repo;
 
 use crate::{LinkKind, Status};
 
@@ -136,67 +137,5 @@ impl GithubOutcome {
             self.detail = None;
         }
         self
-    }
-}
-
-/// `url` with its `owner/name` path part replaced by `new` (`.git` dropped);
-/// the rest of the path, the query and the fragment are kept.
-pub(crate) fn replace_repo(url: &str, new: &RepoKey) -> String {
-    let fallback = || new.url();
-    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
-        return fallback();
-    };
-    let Some(host_end) = url[scheme_end..].find('/').map(|i| scheme_end + i) else {
-        return fallback();
-    };
-    let path = &url[host_end + 1..];
-    let mut parts = path.splitn(3, '/');
-    let (Some(_owner), Some(name_part)) = (parts.next(), parts.next()) else {
-        return fallback();
-    };
-    let rest = parts.next();
-    let name_end = name_part.find(['?', '#']).unwrap_or(name_part.len());
-    let mut out = format!("{}/{}/{}", &url[..host_end], new.owner(), new.name());
-    out.push_str(&name_part[name_end..]);
-    if let Some(rest) = rest {
-        out.push('/');
-        out.push_str(rest);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn renamed_urls_keep_their_path_query_and_fragment() {
-        let new = RepoKey::parse("NewOrg/kafka").unwrap();
-        assert_eq!(
-            replace_repo("https://github.com/apache/kafka", &new),
-            "https://github.com/NewOrg/kafka"
-        );
-        assert_eq!(
-            replace_repo("https://github.com/apache/Kafka.git/", &new),
-            "https://github.com/NewOrg/kafka/"
-        );
-        assert_eq!(
-            replace_repo(
-                "https://github.com/apache/kafka/blob/trunk/README.md#usage",
-                &new
-            ),
-            "https://github.com/NewOrg/kafka/blob/trunk/README.md#usage"
-        );
-        assert_eq!(
-            replace_repo("https://github.com/apache/kafka#readme", &new),
-            "https://github.com/NewOrg/kafka#readme"
-        );
-        assert_eq!(
-            replace_repo(
-                "https://raw.githubusercontent.com/apache/kafka/trunk/x",
-                &new
-            ),
-            "https://raw.githubusercontent.com/NewOrg/kafka/trunk/x"
-        );
     }
 }

@@ -1,88 +1,5 @@
-//! Text helpers shared by rules: URLs, edit distance, encodings.
-
-/// GitHub paths that are not owners (from lychee's list plus a few more).
-const RESERVED_OWNERS: &[&str] = &[
-    "about",
-    "apps",
-    "collections",
-    "events",
-    "explore",
-    "features",
-    "issues",
-    "login",
-    "marketplace",
-    "new",
-    "notifications",
-    "orgs",
-    "pricing",
-    "pulls",
-    "search",
-    "settings",
-    "site",
-    "sponsors",
-    "topics",
-    "trending",
-    "watching",
-];
-
-/// A `github.com` URL split into owner, repository and the rest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct GithubUrl<'a> {
-    /// Byte offset of `owner` in the URL.
-    pub(crate) owner_start: usize,
-    pub(crate) owner: &'a str,
-    /// The repository name (`.git` stripped), if the URL has one.
-    pub(crate) repo: Option<&'a str>,
-    /// Byte offset one past the repository name (or the owner) in the URL.
-    pub(crate) slug_end: usize,
-}
-
-impl GithubUrl<'_> {
-    /// Lower-cased `owner/repo`, the snapshot key.
-    pub(crate) fn key(&self) -> Option<String> {
-        self.repo
-            .map(|r| format!("{}/{}", self.owner, r).to_ascii_lowercase())
-    }
-}
-
-/// Parses `http(s)://(www.)github.com/owner[/repo[/…]]`.
-pub(crate) fn github_url(url: &str) -> Option<GithubUrl<'_>> {
-    let lower = url.to_ascii_lowercase();
-    let prefix = [
-        "https://github.com/",
-        "http://github.com/",
-        "https://www.github.com/",
-        "http://www.github.com/",
-    ]
-    .into_iter()
-    .find(|p| lower.starts_with(p))?;
-    let rest_start = prefix.len();
-    let rest = &url[rest_start..];
-    let end = rest.find(['?', '#']).unwrap_or(rest.len());
-    let path = &rest[..end];
-    let mut segs = path.split('/');
-    let owner = segs.next().filter(|s| !s.is_empty())?;
-    if RESERVED_OWNERS.contains(&owner.to_ascii_lowercase().as_str()) {
-        return None;
-    }
-    let repo = segs.next().filter(|s| !s.is_empty());
-    let (repo, slug_end) = match repo {
-        Some(r) => {
-            let stripped = r.strip_suffix(".git").unwrap_or(r);
-            (
-                Some(stripped),
-                rest_start + owner.len() + 1 + stripped.len(),
-            )
-        }
-        None => (None, rest_start + owner.len()),
-    };
-    Some(GithubUrl {
-        owner_start: rest_start,
-        owner,
-        repo,
-        slug_end,
-    })
-}
+//! Text helpers shared by rules: hosts, edit distance, encodings. GitHub
+//! URLs are read by `archmanual_github_url::classify`, nowhere else.
 
 /// The host of an `http(s)://` URL, lower-cased, without port or userinfo.
 pub(crate) fn host(url: &str) -> Option<String> {
@@ -312,21 +229,6 @@ fn looks_like_gbk(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_github_urls() {
-        let u = github_url("https://github.com/apache/kafka.git#readme").unwrap();
-        assert_eq!((u.owner, u.repo), ("apache", Some("kafka")));
-        assert_eq!(u.key().as_deref(), Some("apache/kafka"));
-        assert_eq!(
-            &"https://github.com/apache/kafka.git#readme"[u.owner_start..u.slug_end],
-            "apache/kafka"
-        );
-        let o = github_url("https://github.com/alibaba/").unwrap();
-        assert_eq!((o.owner, o.repo), ("alibaba", None));
-        assert!(github_url("https://github.com/topics/rust").is_none());
-        assert!(github_url("https://gitee.com/a/b").is_none());
-    }
 
     #[test]
     fn edit_distance_counts_transpositions_once() {

@@ -43,22 +43,10 @@ impl StarLookup {
 
     /// Stars of the repository an entry links to, if known.
     pub fn stars_of(&self, url: &str) -> Option<u64> {
-        repo_key(url).and_then(|k| self.0.get(&k).copied())
+        // A page of a repository (`…/tree/main/docs`) ranks by its repository.
+        let link = archmanual_github_url::classify(url)?;
+        self.0.get(link.repo()?.key()).copied()
     }
-}
-
-/// `owner/repo` (lower-cased) of a github.com repository URL.
-fn repo_key(url: &str) -> Option<String> {
-    let rest = url
-        .trim()
-        .strip_prefix("https://")
-        .or_else(|| url.trim().strip_prefix("http://"))?;
-    let rest = rest.strip_prefix("www.").unwrap_or(rest);
-    let path = rest.strip_prefix("github.com/")?;
-    let mut parts = path.split(['/', '#', '?']).filter(|s| !s.is_empty());
-    let owner = parts.next()?;
-    let repo = parts.next()?.trim_end_matches(".git");
-    Some(format!("{owner}/{repo}").to_lowercase())
 }
 
 /// Escapes `text` for use inside generated Markdown (as pulldown-cmark-to-cmark does).

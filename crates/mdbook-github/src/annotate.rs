@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use archmanual_diagnostics::{Diagnostic, Fix, Severity};
-use archmanual_github::{GithubLink, RepoKey, classify};
 use archmanual_github_snapshot::{
     OwnerEntry, RepoMeta, Snapshot, SnapshotEntry, format_count, format_stars, parse_star_count,
 };
+use archmanual_github_url::{GithubLink, RepoKey, classify};
 use archmanual_model::{Document, ParseOptions, Span};
 
 use crate::GithubConfig;
@@ -338,7 +338,7 @@ pub fn badge_html(key: &RepoKey, meta: &RepoMeta, config: &GithubConfig) -> Stri
             ));
         }
         if let Some(new) = meta.renamed_from(key.key()) {
-            let url = if meta.url.starts_with("https://github.com/") {
+            let url = if matches!(classify(&meta.url), Some(GithubLink::Repo(_))) {
                 meta.url.clone()
             } else {
                 format!("https://github.com/{new}")

@@ -163,24 +163,141 @@ pub fn decode_entities(s: &str) -> String {
     out
 }
 
-/// Strips tags from inline HTML, keeping text content (entities decoded).
+/// The text nodes of an inline HTML fragment (entities decoded), as mdBook 0.5
+/// sees them when it tokenizes the fragment with html5ever: comments
+/// (`<!-- a > b -->`, `<!-->`), bogus comments (`<!…>`, `<?…>`), tags with
+/// quoted attribute values containing `>`, and the raw text of `script` and
+/// `style` contribute nothing.
 pub fn text_content(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for ch in html.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(ch),
-            _ => {}
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        text.push_str(&rest[..lt]);
+        let after = &rest[lt + 1..];
+        let Some(first) = after.chars().next() else {
+            text.push('<');
+            rest = after;
+            break;
+        };
+        rest = if let Some(comment) = after.strip_prefix("!--") {
+            skip_comment(comment)
+        } else if first == '!' || first == '?' {
+            after.find('>').map_or("", |e| &after[e + 1..])
+        } else if first == '/' {
+            match after[1..].chars().next() {
+                Some(c) if c.is_ascii_alphabetic() => skip_tag(&after[1..]).1,
+                // `</>` is dropped; `</ x>` is a bogus comment.
+                Some('>') => &after[2..],
+                Some(_) => after.find('>').map_or("", |e| &after[e + 1..]),
+                None => {
+                    text.push_str("</");
+                    ""
+                }
+            }
+        } else if first.is_ascii_alphabetic() {
+            let (name, after_tag) = skip_tag(after);
+            if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
+                skip_raw_text(after_tag, &name)
+            } else {
+                after_tag
+            }
+        } else {
+            text.push('<');
+            after
+        };
+    }
+    text.push_str(rest);
+    decode_entities(&text)
+}
+
+/// After `<!--`: the text after the comment (html5ever: `>` and `->` close an
+/// empty comment at once; otherwise `-->` or `--!>`; unclosed runs to the end).
+fn skip_comment(s: &str) -> &str {
+    if let Some(rest) = s.strip_prefix('>').or_else(|| s.strip_prefix("->")) {
+        return rest;
+    }
+    let close = [s.find("-->").map(|e| e + 3), s.find("--!>").map(|e| e + 4)]
+        .into_iter()
+        .flatten()
+        .min();
+    close.map_or("", |e| &s[e..])
+}
+
+/// After `<` or `</`: the tag name and the text after the tag's `>` (quoted
+/// attribute values may contain `>`; an unclosed tag swallows the rest).
+fn skip_tag(s: &str) -> (String, &str) {
+    let name_len = s
+        .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+        .unwrap_or(s.len());
+    let name = s[..name_len].to_string();
+    let bytes = s.as_bytes();
+    let mut i = name_len;
+    let mut after_eq = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'>' => return (name, &s[i + 1..]),
+            b'"' | b'\'' if after_eq => {
+                let q = bytes[i];
+                match bytes[i + 1..].iter().position(|b| *b == q) {
+                    Some(p) => i += p + 2,
+                    None => return (name, ""),
+                }
+                after_eq = false;
+                continue;
+            }
+            b'=' => after_eq = true,
+            b if b.is_ascii_whitespace() => {}
+            _ => after_eq = false,
+        }
+        i += 1;
+    }
+    (name, "")
+}
+
+/// After `<script …>` or `<style …>`: the text after the matching end tag.
+fn skip_raw_text<'a>(s: &'a str, name: &str) -> &'a str {
+    let lower = s.to_ascii_lowercase();
+    let end_tag = format!("</{}", name.to_ascii_lowercase());
+    let mut from = 0;
+    while let Some(p) = lower[from..].find(&end_tag) {
+        let at = from + p + end_tag.len();
+        match lower.as_bytes().get(at) {
+            Some(b) if b.is_ascii_whitespace() || *b == b'/' || *b == b'>' => {
+                return skip_tag(&s[from + p + 2..]).1;
+            }
+            None => return "",
+            _ => from = at,
         }
     }
-    decode_entities(&out)
+    ""
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_content_keeps_only_text_nodes() {
+        for (html, want) in [
+            ("<span>行内</span>", "行内"),
+            ("<!-- a > b -->", ""),
+            ("<!-- a --!> b", " b"),
+            ("<!--> x", " x"),
+            ("<!---> x", " x"),
+            ("<!-- unclosed > b", ""),
+            ("<!DOCTYPE html>x", "x"),
+            ("<?php echo 1 ?>x", "x"),
+            (r#"<span title="a > b">c</span>"#, "c"),
+            ("<span title='a > b'>c</span>", "c"),
+            ("<script>if (a > b) {}</script>d", "d"),
+            ("<STYLE>p > a {}</STYLE >e", "e"),
+            ("a &amp; b", "a & b"),
+            ("1 < 2", "1 < 2"),
+            ("</ x>y", "y"),
+        ] {
+            assert_eq!(text_content(html), want, "{html}");
+        }
+    }
 
     #[test]
     fn finds_quoted_unquoted_and_broken_attributes() {

@@ -131,14 +131,16 @@ pub struct Heading {
     pub span: Span,
 }
 
-/// An `id` or `name` attribute in raw HTML: a fragment target too.
+/// A fragment target other than a heading: an `id` or `name` attribute in raw
+/// HTML, or a footnote anchor mdBook 0.5 writes (`fr-NAME-K` on the K-th
+/// reference, tag `sup`; `footnote-NAME` on a referenced definition, tag `li`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Anchor {
     /// The attribute value.
     pub id: String,
     /// Lower-cased tag name.
     pub tag: String,
-    /// The attribute value's span.
+    /// The attribute value's span; for a footnote, the reference or the definition.
     pub span: Span,
 }
 

@@ -24,6 +24,18 @@ struct OpenHeading {
     explicit: Option<String>,
     text: String,
     start: usize,
+    /// The last thing appended was a footnote reference: mdBook puts a space
+    /// text node between two adjacent ones.
+    after_footnote: bool,
+}
+
+/// Footnotes as mdBook 0.5's HTML renderer numbers them: by first reference.
+#[derive(Default)]
+struct Footnotes {
+    /// Name → (number, references so far).
+    numbers: std::collections::HashMap<String, (usize, u32)>,
+    /// Definitions in source order: name and the span of the definition.
+    defs: Vec<(String, Span)>,
 }
 
 /// What we remember of a list item while walking it.
@@ -75,6 +87,7 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
     let mut open_heading: Option<OpenHeading> = None;
     let mut open_code: Option<(CodeBlock, bool)> = None;
     let mut ids = IdAllocator::default();
+    let mut footnotes = Footnotes::default();
     let mut items: Vec<ItemInfo> = Vec::new();
     let mut item_stack: Vec<usize> = Vec::new();
     let mut lists: Vec<OpenList> = Vec::new();
@@ -135,6 +148,11 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
             }
         }
         let is_image_event = matches!(&event, Event::Start(Tag::Image { .. }));
+        if let Some(h) = open_heading.as_mut()
+            && !matches!(event, Event::FootnoteReference(_))
+        {
+            h.after_footnote = false;
+        }
         match event {
             Event::Start(Tag::Paragraph)
                 if !intro_done && item_stack.is_empty() && blockquote_depth == 0 =>
@@ -150,6 +168,7 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
                     explicit: id.map(|s| s.to_string()),
                     text: String::new(),
                     start: span.start,
+                    after_footnote: false,
                 });
             }
             Event::Start(Tag::DefinitionListTitle) => {
@@ -158,6 +177,7 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
                     explicit: None,
                     text: String::new(),
                     start: span.start,
+                    after_footnote: false,
                 });
             }
             Event::End(TagEnd::Heading(_) | TagEnd::DefinitionListTitle) => {
@@ -314,6 +334,31 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
                     }
                 }
             }
+            Event::FootnoteReference(name) => {
+                // mdBook 0.5 writes `<sup id="fr-NAME-K"><a href="#footnote-NAME">N</a></sup>`:
+                // the number is text of an enclosing heading, the `sup` a fragment target.
+                let next = footnotes.numbers.len() + 1;
+                let (number, count) = footnotes
+                    .numbers
+                    .entry(name.to_string())
+                    .or_insert((next, 0));
+                *count += 1;
+                anchors.push(Anchor {
+                    id: format!("fr-{name}-{count}"),
+                    tag: "sup".into(),
+                    span,
+                });
+                if let Some(h) = open_heading.as_mut() {
+                    if h.after_footnote {
+                        h.text.push(' ');
+                    }
+                    h.text.push_str(&number.to_string());
+                    h.after_footnote = true;
+                }
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                footnotes.defs.push((name.to_string(), span));
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let (info, fenced) = match kind {
                     CodeBlockKind::Fenced(info) => (info.to_string(), true),
@@ -388,6 +433,19 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
                 item_stack.pop();
             }
             _ => {}
+        }
+    }
+
+    // mdBook keeps the first definition of each referenced footnote, as
+    // `<li id="footnote-NAME">`; unreferenced ones are dropped.
+    let mut defined = std::collections::HashSet::new();
+    for (name, span) in footnotes.defs {
+        if footnotes.numbers.contains_key(&name) && defined.insert(name.clone()) {
+            anchors.push(Anchor {
+                id: format!("footnote-{name}"),
+                tag: "li".into(),
+                span,
+            });
         }
     }
 

@@ -88,3 +88,38 @@ fn raw_html_headings_are_anchors_not_generated_ids() {
     let anchors: Vec<_> = doc.anchors.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(anchors, vec!["手写", "old"]);
 }
+
+#[test]
+fn footnote_references_count_in_heading_ids() {
+    // mdBook 0.5 renders `[^x]` as `<sup><a>N</a></sup>`, N by first reference on the page;
+    // adjacent references get a space text node between them.
+    let src = "## 背景[^1]\n\n## 两个[^a][^b]\n\n## 再引用[^1]\n\n## *强调[^c]*[^d]\n\n## 未定义[^nope]\n\n[^1]: x\n\n[^a]: a\n\n[^b]: b\n\n[^c]: c\n\n[^d]: d\n";
+    assert_eq!(
+        ids(src),
+        vec!["背景1", "两个2-3", "再引用1", "强调45", "未定义nope"]
+    );
+}
+
+#[test]
+fn footnote_anchors_are_fragment_targets() {
+    let doc = Document::parse(
+        "正文[^n] 再[^n] 与[^m]。\n\n[^n]: 一。\n\n[^m]: 二。\n\n[^unused]: 三。\n",
+        &ParseOptions::default(),
+    );
+    let mut got: Vec<&str> = doc.fragment_ids().collect();
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        vec!["footnote-m", "footnote-n", "fr-m-1", "fr-n-1", "fr-n-2"]
+    );
+}
+
+#[test]
+fn html_comments_never_leak_into_ids() {
+    assert_eq!(
+        ids(
+            "## 注释 <!-- a > b --> 之后\n\n## 空注释 <!--> 文本\n\n## 属性 <span title=\"a > b\">里的</span>字\n"
+        ),
+        vec!["注释--之后", "空注释--文本", "属性-里的字"]
+    );
+}

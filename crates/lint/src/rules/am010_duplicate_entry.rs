@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 
-use crate::text::github_url;
+use archmanual_github_url::{GithubLink, classify};
+
 use crate::{Context, Reporter, Rule, RuleMeta};
 
 declare_rule! {
@@ -72,16 +73,15 @@ impl Rule for DuplicateEntry {
     }
 }
 
-/// `owner/repo` for GitHub, else the URL without scheme, `www.` and trailing `/`.
+/// `owner/repo` for a GitHub repository, the login for an owner page (only a
+/// link to the repository or account itself: `…/tree/main/docs` is a
+/// different resource of the same repository), else the URL without scheme,
+/// `www.` and trailing `/`.
 fn repo_key(url: &str) -> Option<String> {
-    if let Some(g) = github_url(url) {
-        // Only a link to the repository itself; `…/tree/main/docs` is a
-        // different resource of the same repository.
-        let rest = url[g.slug_end..].trim_start_matches(".git");
-        let rest = rest.split('#').next().unwrap_or("").trim_end_matches('/');
-        if rest.is_empty() {
-            return Some(g.key().unwrap_or_else(|| g.owner.to_ascii_lowercase()));
-        }
+    match classify(url) {
+        Some(GithubLink::Repo(key)) => return Some(key.key().to_owned()),
+        Some(GithubLink::Owner(login)) => return Some(login.to_ascii_lowercase()),
+        _ => {}
     }
     let rest = url.split_once("://")?.1;
     let rest = rest.strip_prefix("www.").unwrap_or(rest);

@@ -1,5 +1,6 @@
 use super::common::dest_span;
-use crate::text::github_url;
+use archmanual_github_url::{GithubLink, classify};
+
 use crate::{Context, Reporter, Rule, RuleMeta};
 
 declare_rule! {
@@ -29,12 +30,9 @@ impl Rule for GithubOwnerLink {
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (file, ch) in cx.sources() {
             for e in &ch.doc.entries {
-                let Some(g) = github_url(&e.url) else {
+                let Some(GithubLink::Owner(owner)) = classify(&e.url) else {
                     continue;
                 };
-                if g.repo.is_some() {
-                    continue;
-                }
                 let link = &ch.doc.links[e.link];
                 out.at(
                     file,
@@ -42,12 +40,12 @@ impl Rule for GithubOwnerLink {
                     dest_span(link),
                     format!(
                         "entry `{}` links the GitHub account `{}`, not a repository",
-                        e.name, g.owner
+                        e.name, owner
                     ),
                 )
                 .help = Some(format!(
                     "link the project's repository, e.g. `https://github.com/{}/<repo>`, or its official site",
-                    g.owner
+                    owner
                 ));
             }
         }

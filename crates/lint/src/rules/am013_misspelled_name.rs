@@ -2,7 +2,9 @@ use std::collections::{HashMap, HashSet};
 
 use archmanual_model::{ChapterModel, Span};
 
-use crate::text::{edit_distance, github_url};
+use archmanual_github_url::classify;
+
+use crate::text::edit_distance;
 use crate::{Context, Fix, Reporter, Rule, RuleMeta};
 
 /// Known misspellings and what they should be (seen in the sources the book
@@ -376,7 +378,10 @@ impl Rule for MisspelledName {
             }
             // An entry named almost like its own repository.
             for e in &ch.doc.entries {
-                let Some(repo) = github_url(&e.url).and_then(|g| g.repo) else {
+                let Some(link) = classify(&e.url) else {
+                    continue;
+                };
+                let Some(repo) = link.repo().map(|k| k.name()) else {
                     continue;
                 };
                 let name = squash(&e.name);
@@ -564,8 +569,8 @@ impl Dictionary {
                 for (_, t) in tokens(&e.name) {
                     known.insert(t.to_lowercase());
                 }
-                if let Some(repo) = github_url(&e.url).and_then(|g| g.repo) {
-                    for (_, t) in tokens(repo) {
+                if let Some(repo) = classify(&e.url).as_ref().and_then(|l| l.repo()) {
+                    for (_, t) in tokens(repo.name()) {
                         known.insert(t.to_lowercase());
                     }
                 }
