@@ -83,12 +83,15 @@ impl Generator<'_> {
             .sum()
     }
 
-    /// A category index: title, subcategory table, entries grouped by the page that defines them.
-    pub(crate) fn index_page(&self, i: usize) -> Page {
+    /// A category index: title (unless `title` is false: the page keeps its
+    /// own), subcategory table, entries grouped by the page that defines them.
+    pub(crate) fn index_page(&self, i: usize, title: bool) -> Page {
         let ch = &self.model.chapters[i];
         let here = self.path(i).map(Path::to_path_buf).unwrap_or_default();
         let mut ev: Events = Vec::new();
-        heading(&mut ev, HeadingLevel::H1, |ev| text(ev, &ch.name));
+        if title {
+            heading(&mut ev, HeadingLevel::H1, |ev| text(ev, &ch.name));
+        }
         let total = self.subtree_entry_count(i);
         paragraph(&mut ev, |ev| {
             text(
@@ -161,8 +164,9 @@ impl Generator<'_> {
         }
     }
 
-    /// The technology map: every category with entries, nested as in SUMMARY.
-    pub(crate) fn map_page(&self, i: usize) -> Page {
+    /// The technology map: every category with entries, nested as in SUMMARY
+    /// (without the title when `title` is false).
+    pub(crate) fn map_page(&self, i: usize, with_title: bool) -> Page {
         let ch = &self.model.chapters[i];
         let here = self.path(i).map(Path::to_path_buf).unwrap_or_default();
         let mut ev: Events = Vec::new();
@@ -170,7 +174,9 @@ impl Generator<'_> {
             .doc
             .title()
             .map_or_else(|| ch.name.clone(), str::to_string);
-        heading(&mut ev, HeadingLevel::H1, |ev| text(ev, &title));
+        if with_title {
+            heading(&mut ev, HeadingLevel::H1, |ev| text(ev, &title));
+        }
         let categories = self
             .model
             .chapters

@@ -26,6 +26,18 @@ pub mod codes {
     pub const BAD_DIRECTIVE: &str = "CAT003";
     /// `order = "stars"` without a snapshot file (warning).
     pub const NO_SNAPSHOT: &str = "CAT004";
+    /// `{{#catalog}}` that cannot be replaced: not on a line of its own, or a
+    /// second one on the page (error).
+    pub const MISPLACED_DIRECTIVE: &str = "CAT005";
+}
+
+/// Where a generated page goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    /// The whole chapter (a draft, or a page that is only the directive).
+    Page,
+    /// In place of the directive's line; the rest of the page is kept.
+    Line(archmanual_model::Span),
 }
 
 /// What kind of page a chapter becomes.
@@ -114,10 +126,14 @@ impl Preprocessor for Catalog {
                 })
                 .collect();
             render_human(&errors, &sources, false, &mut out)?;
+            let n = errors.len();
+            let what = if errors.iter().all(|d| d.code == codes::MALFORMED_ENTRY) {
+                format!("{n} malformed entr{}", if n == 1 { "y" } else { "ies" })
+            } else {
+                format!("{n} error{}", if n == 1 { "" } else { "s" })
+            };
             anyhow_bail(format!(
-                "the catalog found {} malformed entr{} — fix them and build again:\n{}",
-                errors.len(),
-                if errors.len() == 1 { "y" } else { "ies" },
+                "the catalog found {what} — fix them and build again:\n{}",
                 String::from_utf8_lossy(&out)
             ))?;
         }
@@ -152,7 +168,7 @@ pub fn process(
     let mut paths: Vec<Option<PathBuf>> = model.chapters.iter().map(|c| c.path.clone()).collect();
     let mut used = taken.clone();
     for (i, kind) in kinds.iter().enumerate().rev() {
-        if kind.is_some() && paths[i].is_none() {
+        if matches!(kind, Some((_, Placement::Page))) && paths[i].is_none() {
             let p = paths::virtual_path(&model, i, &used, src_dir);
             used.insert(p.clone());
             paths[i] = Some(p);
@@ -167,10 +183,13 @@ pub fn process(
     };
     let mut pages: Vec<Option<String>> = vec![None; model.chapters.len()];
     for (i, kind) in kinds.iter().enumerate() {
-        let Some(kind) = kind else { continue };
+        let Some((kind, placement)) = kind else {
+            continue;
+        };
+        let whole = *placement == Placement::Page;
         let page = match kind {
-            PageKind::Index => generator.index_page(i),
-            PageKind::Map => generator.map_page(i),
+            PageKind::Index => generator.index_page(i, whole),
+            PageKind::Map => generator.map_page(i, whole),
         };
         if page.entry_count == 0 && page.subcategories == 0 {
             diagnostics.push(
@@ -186,7 +205,20 @@ pub fn process(
                 .with_help("add entries to its pages, or remove the empty chapter from SUMMARY.md"),
             );
         }
-        pages[i] = Some(page.markdown);
+        pages[i] = Some(match placement {
+            Placement::Page => page.markdown,
+            Placement::Line(line) => {
+                // Blank lines around it, so the generated blocks never merge
+                // into a paragraph or list next to the directive.
+                let source = &model.chapters[i].doc.source;
+                format!(
+                    "{}\n{}\n\n{}",
+                    &source[..line.start],
+                    page.markdown.trim_end(),
+                    &source[line.end..]
+                )
+            }
+        });
     }
 
     // Write back in the same depth-first order the model was built in.
@@ -259,17 +291,44 @@ pub fn entry_diagnostics(model: &BookModel) -> Vec<Diagnostic> {
     out
 }
 
-/// Which chapters become generated pages.
-fn page_kinds(model: &BookModel, diagnostics: &mut Vec<Diagnostic>) -> Vec<Option<PageKind>> {
+/// Which chapters become generated pages, and where the generated text goes.
+fn page_kinds(
+    model: &BookModel,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Option<(PageKind, Placement)>> {
     model
         .chapters
         .iter()
         .map(|ch| {
             if ch.is_draft() {
-                return (!ch.children.is_empty()).then_some(PageKind::Index);
+                return (!ch.children.is_empty()).then_some((PageKind::Index, Placement::Page));
             }
-            let catalog: Vec<_> = ch.doc.directives.iter().filter(|d| d.name == "catalog" && !d.in_code).collect();
+            let catalog: Vec<_> = ch
+                .doc
+                .directives
+                .iter()
+                .filter(|d| d.name == "catalog" && !d.in_code)
+                .collect();
             let d = catalog.first()?;
+            let source = &ch.doc.source;
+            let mut misplaced = |d: &archmanual_model::Directive, message: &str| {
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::MISPLACED_DIRECTIVE,
+                        Severity::Error,
+                        chapter_file(ch),
+                        message.to_string(),
+                    )
+                    .at(ch.doc.location(d.span))
+                    .with_help(
+                        "put one `{{#catalog}}` (or `{{#catalog map}}`) at the start of a line of its own, \
+                         where the generated list should appear",
+                    ),
+                );
+            };
+            for extra in &catalog[1..] {
+                misplaced(extra, "a page can hold only one `{{#catalog}}`");
+            }
             let kind = match d.args.as_str() {
                 "" => PageKind::Index,
                 "map" => PageKind::Map,
@@ -287,14 +346,31 @@ fn page_kinds(model: &BookModel, diagnostics: &mut Vec<Diagnostic>) -> Vec<Optio
                     return None;
                 }
             };
-            // Only a page whose body is the directive (after an optional title) is generated.
-            let body = ch.doc.source.replace(d.span.text(&ch.doc.source), "");
-            let rest: Vec<&str> = body
+            if catalog.len() > 1 {
+                return None;
+            }
+            // A page whose body is the directive (after an optional title) is generated whole.
+            let body = format!("{}{}", &source[..d.span.start], &source[d.span.end..]);
+            let only_directive = body
                 .lines()
                 .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with("# "))
-                .collect();
-            rest.is_empty().then_some(kind)
+                .all(|l| l.is_empty() || l.starts_with("# "));
+            if only_directive {
+                return Some((kind, Placement::Page));
+            }
+            // Otherwise the directive's line is replaced, if it is alone on it.
+            let line_start = source[..d.span.start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = source[d.span.end..]
+                .find('\n')
+                .map_or(source.len(), |i| d.span.end + i + 1);
+            if line_start != d.span.start || !source[d.span.end..line_end].trim().is_empty() {
+                misplaced(
+                    d,
+                    "`{{#catalog}}` shares its line with other text, so it cannot be replaced by the generated list",
+                );
+                return None;
+            }
+            Some((kind, Placement::Line(archmanual_model::Span::new(line_start, line_end))))
         })
         .collect()
 }
