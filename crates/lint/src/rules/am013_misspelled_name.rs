@@ -435,7 +435,7 @@ fn report(
     }
 }
 
-/// Words that introduce a misspelling on purpose: `（原条目误写为 thikphp）`.
+/// Words that introduce a misspelling on purpose: `（常被误写为 thikphp）`.
 const QUOTING: &[&str] = &[
     "误写为",
     "误写成",

@@ -46,6 +46,7 @@ mod am016_unreachable_page;
 mod am017_github_snapshot;
 mod am018_missing_chapter;
 mod am019_diagram;
+mod am020_editing_trace;
 mod common;
 
 use crate::Rule;
@@ -71,4 +72,5 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &am017_github_snapshot::GithubSnapshot,
     &am018_missing_chapter::MissingChapter,
     &am019_diagram::Diagram,
+    &am020_editing_trace::EditingTrace,
 ];
