@@ -131,6 +131,39 @@ fn generated_links_resolve_and_special_names_survive() {
 }
 
 #[test]
+fn index_pages_show_selection_advice_and_the_map_only_technologies() {
+    let (dir, out) = build_fixture("catalog");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let storage = page(dir.path(), "backend/storage/index.html");
+    let main = main_of(&storage);
+    // The first sentence of the first item under 选型建议, not the page's opening.
+    assert!(
+        main.contains("新项目默认用 PostgreSQL，团队只熟悉 MySQL 时用 MySQL。"),
+        "{main}"
+    );
+    assert!(!main.contains("其余情况看对比表"), "{main}");
+    assert!(main.contains("要点"), "{main}");
+    // A page without 选型建议 keeps its opening sentence.
+    assert!(main.contains("对象存储以扁平的键空间保存海量非结构化文件。"));
+    // Generated pages speak to readers, not about how they were made.
+    for rel in ["backend/index.html", "backend/storage/index.html", "map.html"] {
+        let html = page(dir.path(), rel);
+        assert!(!main_of(&html).contains("自动生成"), "{rel}");
+    }
+    // `map-parts = ["技术主题"]`: the reading list of the other part is not a technology.
+    let map = page(dir.path(), "map.html");
+    let main = main_of(&map);
+    assert!(!main.contains("dataintensive.net"), "{main}");
+    // Categories with entries under 技术主题: 消息队列, 关系数据库, 对象存储, 共识实现.
+    assert!(main.contains("4 个技术分类、7 个条目"), "{main}");
+    assert!(!main.contains("查看该类技术的选型建议"), "{main}");
+}
+
+#[test]
 fn malformed_entries_fail_with_line_and_column() {
     let (_dir, out) = build_fixture("catalog-malformed");
     assert!(!out.status.success());

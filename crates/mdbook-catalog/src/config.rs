@@ -28,6 +28,10 @@ pub struct CatalogConfig {
     pub intro: bool,
     /// Show the one-line descriptions of entries on the technology map.
     pub map_descriptions: bool,
+    /// Part titles (`# 技术主题` in SUMMARY.md) whose chapters the technology
+    /// map covers; empty means every part, so papers or book lists in other
+    /// parts are not counted as technologies.
+    pub map_parts: Vec<String>,
 }
 
 impl Default for CatalogConfig {
@@ -37,6 +41,7 @@ impl Default for CatalogConfig {
             snapshot: "github-repos.json".into(),
             intro: true,
             map_descriptions: true,
+            map_parts: Vec::new(),
         }
     }
 }

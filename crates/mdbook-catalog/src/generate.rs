@@ -66,6 +66,8 @@ pub(crate) struct Generator<'a> {
     pub(crate) paths: &'a [Option<PathBuf>],
     pub(crate) config: &'a CatalogConfig,
     pub(crate) stars: Option<&'a StarLookup>,
+    /// The SUMMARY.md part of each top-level chapter (see `map_parts`).
+    pub(crate) parts: &'a [Option<String>],
 }
 
 type Events = Vec<Event<'static>>;
@@ -93,24 +95,17 @@ impl Generator<'_> {
             heading(&mut ev, HeadingLevel::H1, |ev| text(ev, &ch.name));
         }
         let total = self.subtree_entry_count(i);
-        paragraph(&mut ev, |ev| {
-            text(
-                ev,
-                &format!(
-                    "本页由目录自动生成：{} 个子分类，共 {} 个条目。",
-                    ch.children.len(),
-                    total
-                ),
-            )
-        });
-
+        let mut rows = Vec::new();
+        let mut advice_rows = 0;
         if !ch.children.is_empty() {
-            heading(&mut ev, HeadingLevel::H2, |ev| text(ev, "子分类"));
-            let mut rows = Vec::new();
             for &c in &ch.children {
                 let child = &self.model.chapters[c];
+                let advice = selection_sentence(&child.doc.source);
+                advice_rows += usize::from(advice.is_some());
                 let intro = if !self.config.intro {
                     String::new()
+                } else if let Some(a) = advice {
+                    a
                 } else if child.is_draft() {
                     // A draft has no text of its own: name what it groups.
                     let names: Vec<&str> = child
@@ -128,9 +123,32 @@ impl Generator<'_> {
                 };
                 rows.push((c, child.name.clone(), intro, self.subtree_entry_count(c)));
             }
+        }
+        paragraph(&mut ev, |ev| {
+            let mut s = format!("{}共 {} 个分类、{} 个条目。", ch.name, rows.len(), total);
+            if self.config.intro && advice_rows > 0 {
+                s.push_str(
+                    "下表的“要点”摘自各分类页“选型建议”的第一条，分类名链接到完整的对比与建议；",
+                );
+            } else if self.config.intro && !rows.is_empty() {
+                s.push_str("下表给出每个分类的一句话说明，分类名链接到分类页；");
+            }
+            if total > 0 {
+                s.push_str(if rows.is_empty() {
+                    "下面列出全部条目。"
+                } else {
+                    "表格之后按分类列出全部条目。"
+                });
+            }
+            text(ev, s.trim_end_matches('；'));
+        });
+
+        if !rows.is_empty() {
+            heading(&mut ev, HeadingLevel::H2, |ev| text(ev, "子分类"));
+            let column = if advice_rows > 0 { "要点" } else { "简介" };
             table(
                 &mut ev,
-                &["分类", "简介", "条目数"],
+                &["分类", column, "条目数"],
                 rows.len(),
                 |ev, r| {
                     let (c, name, intro, count) = &rows[r];
@@ -177,30 +195,42 @@ impl Generator<'_> {
         if with_title {
             heading(&mut ev, HeadingLevel::H1, |ev| text(ev, &title));
         }
-        let categories = self
+        let roots: Vec<usize> = self
             .model
-            .chapters
+            .roots()
+            .filter(|&r| r != i && self.subtree_entry_count(r) > 0 && self.on_map(r))
+            .collect();
+        let covered: Vec<usize> = roots
             .iter()
-            .filter(|c| !c.doc.entries.is_empty())
-            .count();
-        let entries: usize = self
-            .model
-            .chapters
+            .flat_map(|&r| std::iter::once(r).chain(self.model.descendants(r)))
+            .filter(|&c| !self.model.chapters[c].doc.entries.is_empty())
+            .collect();
+        let categories = covered.len();
+        let entries: usize = covered
             .iter()
-            .map(|c| c.doc.entries.len())
+            .map(|&c| self.model.chapters[c].doc.entries.len())
             .sum();
+        let with_advice = covered
+            .iter()
+            .filter(|&&c| selection_sentence(&self.model.chapters[c].doc.source).is_some())
+            .count();
         paragraph(&mut ev, |ev| {
-            text(
-                ev,
-                &format!(
-                    "全书技术一览，由目录自动生成：{categories} 个分类，{entries} 个条目。点击分类名查看选型建议。"
-                ),
-            )
-        });
-        for root in self.model.roots() {
-            if root == i || self.subtree_entry_count(root) == 0 {
-                continue;
+            let mut s = format!(
+                "{categories} 个技术分类、{entries} 个条目一览，按主题排列，括号里是条目数。"
+            );
+            if with_advice == categories && categories > 0 {
+                s.push_str("点击分类名查看该类技术的选型建议。");
+            } else if with_advice > 0 {
+                s.push_str(&format!(
+                    "点击分类名进入分类页，其中 {with_advice} 个附有选型建议，其余是检查清单或说明。"
+                ));
             }
+            if !self.config.map_parts.is_empty() {
+                s.push_str("理论、论文与书目不在此列，见目录中的相应部分。");
+            }
+            text(ev, &s)
+        });
+        for root in roots {
             let r = &self.model.chapters[root];
             heading(&mut ev, HeadingLevel::H2, |ev| text(ev, &r.name));
             if self.path(root).is_some() {
@@ -341,6 +371,15 @@ impl Generator<'_> {
         }
     }
 
+    /// True if top-level chapter `root` is in a part the map covers.
+    fn on_map(&self, root: usize) -> bool {
+        let parts = &self.config.map_parts;
+        parts.is_empty()
+            || self.parts[root]
+                .as_ref()
+                .is_some_and(|p| parts.iter().any(|m| m == p))
+    }
+
     /// `子分类 / 页面` names from `top` (exclusive) down to `c`.
     fn breadcrumb(&self, top: usize, c: usize) -> String {
         let mut names = vec![self.model.chapters[c].name.clone()];
@@ -355,6 +394,75 @@ impl Generator<'_> {
         names.reverse();
         names.join(" / ")
     }
+}
+
+/// The first sentence of the first paragraph or list item under the page's
+/// `## 选型建议` heading (tables are skipped): the advice the index shows.
+fn selection_sentence(source: &str) -> Option<String> {
+    use mdbook_markdown::pulldown_cmark::Parser;
+    let mut in_section = false;
+    let mut in_heading = false;
+    let mut heading_text = String::new();
+    let mut depth = 0usize; // nesting of tables, code blocks and headings to skip
+    let mut block: Option<String> = None;
+    for ev in Parser::new_ext(source, parser_options()) {
+        match ev {
+            Event::Start(Tag::Heading { level, .. }) => {
+                if let Some(b) = block.take().filter(|b| !b.trim().is_empty()) {
+                    return first_sentence(&b);
+                }
+                if in_section && level <= HeadingLevel::H2 {
+                    return None;
+                }
+                in_heading = level == HeadingLevel::H2;
+                heading_text.clear();
+            }
+            Event::End(TagEnd::Heading(_)) if in_heading => {
+                in_heading = false;
+                in_section = heading_text.trim() == "选型建议";
+            }
+            Event::Text(t) | Event::Code(t) if in_heading => heading_text.push_str(&t),
+            _ if !in_section => {}
+            Event::Start(Tag::Table(_) | Tag::CodeBlock(_) | Tag::HtmlBlock) => depth += 1,
+            Event::End(TagEnd::Table | TagEnd::CodeBlock | TagEnd::HtmlBlock) => {
+                depth = depth.saturating_sub(1)
+            }
+            _ if depth > 0 => {}
+            Event::Start(Tag::Paragraph | Tag::Item) if block.is_none() => {
+                block = Some(String::new())
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(b) = block.as_mut() {
+                    b.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(b) = block.as_mut() {
+                    b.push(' ');
+                }
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                if let Some(b) = block.take().filter(|b| !b.trim().is_empty()) {
+                    return first_sentence(&b);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Up to and including the first `。！？` (or `. `), else the whole text.
+fn first_sentence(text: &str) -> Option<String> {
+    let t = text.trim();
+    let end = t
+        .char_indices()
+        .find(|(i, c)| {
+            matches!(c, '。' | '！' | '？') || (*c == '.' && t[i + 1..].starts_with(' '))
+        })
+        .map_or(t.len(), |(i, c)| i + c.len_utf8());
+    let s = t[..end].trim();
+    (!s.is_empty()).then(|| s.to_string())
 }
 
 fn text(ev: &mut Events, t: &str) {

@@ -175,11 +175,13 @@ pub fn process(
         }
     }
 
+    let parts = root_parts(&book, &model);
     let generator = generate::Generator {
         model: &model,
         paths: &paths,
         config,
         stars,
+        parts: &parts,
     };
     let mut pages: Vec<Option<String>> = vec![None; model.chapters.len()];
     for (i, kind) in kinds.iter().enumerate() {
@@ -227,6 +229,26 @@ pub fn process(
         write_back(item, &mut index, &paths, &mut pages);
     }
     Ok((book, diagnostics))
+}
+
+/// The SUMMARY.md part title each top-level chapter sits under, by chapter
+/// index (`None` before the first part title and for nested chapters).
+fn root_parts(book: &Book, model: &BookModel) -> Vec<Option<String>> {
+    let mut out = vec![None; model.chapters.len()];
+    let mut roots = model.roots();
+    let mut part = None;
+    for item in &book.items {
+        match item {
+            BookItem::PartTitle(t) => part = Some(t.clone()),
+            BookItem::Chapter(_) => {
+                if let Some(r) = roots.next() {
+                    out[r] = part.clone();
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn write_back(
