@@ -150,7 +150,11 @@ fn index_pages_show_selection_advice_and_the_map_only_technologies() {
     // A page without 选型建议 keeps its opening sentence.
     assert!(main.contains("对象存储以扁平的键空间保存海量非结构化文件。"));
     // Generated pages speak to readers, not about how they were made.
-    for rel in ["backend/index.html", "backend/storage/index.html", "map.html"] {
+    for rel in [
+        "backend/index.html",
+        "backend/storage/index.html",
+        "map.html",
+    ] {
         let html = page(dir.path(), rel);
         assert!(!main_of(&html).contains("自动生成"), "{rel}");
     }

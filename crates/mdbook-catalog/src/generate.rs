@@ -125,22 +125,39 @@ impl Generator<'_> {
             }
         }
         paragraph(&mut ev, |ev| {
-            let mut s = format!("{}共 {} 个分类、{} 个条目。", ch.name, rows.len(), total);
-            if self.config.intro && advice_rows > 0 {
-                s.push_str(
-                    "下表的“要点”摘自各分类页“选型建议”的第一条，分类名链接到完整的对比与建议；",
+            let mut parts = vec![format!(
+                "{}共 {} 个分类、{} 个条目",
+                ch.name,
+                rows.len(),
+                total
+            )];
+            if self.config.intro && !rows.is_empty() {
+                parts.push(
+                    if advice_rows == rows.len() {
+                        "下表的“要点”摘自各分类页“选型建议”的第一条，分类名链接到完整的对比与建议"
+                    } else if advice_rows > 0 {
+                        "下表的“要点”摘自各分类页“选型建议”的第一条，没有选型建议的分类给出页面的第一句"
+                    } else {
+                        "下表给出每个分类的一句话说明，分类名链接到分类页"
+                    }
+                    .to_string(),
                 );
-            } else if self.config.intro && !rows.is_empty() {
-                s.push_str("下表给出每个分类的一句话说明，分类名链接到分类页；");
             }
             if total > 0 {
-                s.push_str(if rows.is_empty() {
-                    "下面列出全部条目。"
+                let where_ = if rows.is_empty() {
+                    "下面"
                 } else {
-                    "表格之后按分类列出全部条目。"
-                });
+                    "表格之后按分类"
+                };
+                parts.push(format!("{where_}列出全部条目"));
             }
-            text(ev, s.trim_end_matches('；'));
+            // `甲。乙；丙。`: the count, then what the table and the list hold.
+            let mut s = parts.remove(0) + "。";
+            if !parts.is_empty() {
+                s.push_str(&parts.join("；"));
+                s.push('。');
+            }
+            text(ev, &s);
         });
 
         if !rows.is_empty() {
