@@ -301,6 +301,65 @@ fn core_chapters_are_complete_illustrated_and_linked_both_ways() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Pages listed in SUMMARY.md that have a source file, with their text.
+fn summary_pages() -> Vec<(String, String)> {
+    let book = book_root().join("book");
+    let summary = std::fs::read_to_string(book.join("SUMMARY.md")).expect("SUMMARY.md");
+    let model =
+        archmanual_model::Document::parse(summary, &archmanual_model::ParseOptions::default());
+    model
+        .links
+        .iter()
+        .filter(|l| !l.dest.is_empty())
+        .filter_map(|l| {
+            let text = std::fs::read_to_string(book.join(&l.dest)).ok()?;
+            Some((l.dest.clone(), text))
+        })
+        .collect()
+}
+
+#[test]
+fn pages_open_in_their_own_words() {
+    // One template for every category reads as filler: "X解决的是……的问题", "X防范的是……".
+    let mut problems = Vec::new();
+    for (dest, text) in summary_pages() {
+        let doc =
+            archmanual_model::Document::parse(text, &archmanual_model::ParseOptions::default());
+        let Some(first) = doc.intro_sentence() else {
+            continue;
+        };
+        let template = first
+            .find("解决的是")
+            .is_some_and(|i| first[i..].contains("问题"))
+            || first.contains("防范的是");
+        if template {
+            problems.push(format!("{dest}: {first}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn generated_pages_speak_to_readers() {
+    // The theme indexes and the map are generated; nothing on them may talk
+    // about how they were made.
+    let mut pages = vec![built().join("map.html")];
+    for theme in ["backend", "frontend", "ops", "bigdata", "security", "ai"] {
+        pages.push(built().join(theme).join("index.html"));
+    }
+    for p in pages {
+        let html = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let text = strip_tags(main_of(&html));
+        assert!(!text.contains("自动生成"), "{}", p.display());
+        assert!(!text.contains("种子"), "{}", p.display());
+    }
+    let map = strip_tags(main_of(
+        &std::fs::read_to_string(built().join("map.html")).expect("map.html"),
+    ));
+    // The map lists technologies: papers and books are not on it.
+    assert!(!map.contains("Paxos Made Simple"), "papers are on the map");
+}
+
 /// Values of `name="…"` attributes of real tags (entities decoded); text
 /// that merely looks like an attribute inside `<code>` is escaped and skipped.
 fn attr_values(html: &str, name: &str) -> Vec<String> {
