@@ -169,7 +169,9 @@ impl Generator<'_> {
                 rows.len(),
                 |ev, r| {
                     let (c, name, intro, count) = &rows[r];
-                    cell(ev, |ev| self.chapter_link(ev, &here, *c, name));
+                    cell(ev, |ev| {
+                        nowrap(ev, |ev| self.chapter_link(ev, &here, *c, name))
+                    });
                     cell(ev, |ev| text(ev, intro));
                     cell(ev, |ev| text(ev, &count.to_string()));
                 },
@@ -497,6 +499,16 @@ fn heading(ev: &mut Events, level: HeadingLevel, inner: impl FnOnce(&mut Events)
     ev.push(Event::End(TagEnd::Heading(level)));
 }
 
+/// Keeps short cells on one line: next to a long column, browsers would
+/// otherwise break a Chinese name after every character.
+fn nowrap(ev: &mut Events, inner: impl FnOnce(&mut Events)) {
+    ev.push(Event::InlineHtml(CowStr::from(
+        r#"<span style="white-space: nowrap">"#,
+    )));
+    inner(ev);
+    ev.push(Event::InlineHtml(CowStr::from("</span>")));
+}
+
 fn paragraph(ev: &mut Events, inner: impl FnOnce(&mut Events)) {
     ev.push(Event::Start(Tag::Paragraph));
     inner(ev);
@@ -521,7 +533,7 @@ fn table(ev: &mut Events, header: &[&str], rows: usize, mut row: impl FnMut(&mut
     ])));
     ev.push(Event::Start(Tag::TableHead));
     for h in header {
-        cell(ev, |ev| text(ev, h));
+        cell(ev, |ev| nowrap(ev, |ev| text(ev, h)));
     }
     ev.push(Event::End(TagEnd::TableHead));
     for r in 0..rows {
