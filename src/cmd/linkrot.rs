@@ -129,16 +129,10 @@ fn run_with(
         write(path, &report.to_json())?;
     }
     if let Some(path) = &args.report_md {
-        write(
-            path,
-            &render_markdown(&report, MAX_MARKDOWN_BYTES),
-        )?;
+        write(path, &render_markdown(&report, MAX_MARKDOWN_BYTES))?;
     }
     if let Some(path) = &args.issue_md {
-        write(
-            path,
-            &render_markdown(&report, ISSUE_BODY_BYTES),
-        )?;
+        write(path, &render_markdown(&report, ISSUE_BODY_BYTES))?;
     }
 
     print_findings(&report);
@@ -295,7 +289,10 @@ mod tests {
     #[test]
     fn rot_needs_a_week_of_failing_runs_by_default() {
         let dir = tempfile::tempdir().unwrap();
-        book(dir.path(), "# A\n\n见 [死链](https://gone.invalid/page)。\n");
+        book(
+            dir.path(),
+            "# A\n\n见 [死链](https://gone.invalid/page)。\n",
+        );
         std::fs::write(dir.path().join("linkrot.toml"), "max-retries = 0\n").unwrap();
         let defaults = |dir: &Path| Args {
             rot_after: 3,
@@ -341,7 +338,10 @@ mod tests {
         use github_standin::{Blackhole, closed_port};
         let mut page = String::from("# Dead\n\n");
         for i in 0..400 {
-            page.push_str(&format!("- [r{i}](https://github.com/org{}/repo{i})\n", i % 50));
+            page.push_str(&format!(
+                "- [r{i}](https://github.com/org{}/repo{i})\n",
+                i % 50
+            ));
         }
         let blackhole = Blackhole::start();
         let refused = closed_port();
@@ -349,7 +349,10 @@ mod tests {
             let hosts: Vec<String> = (0..10).map(|h| format!("dead{h}.test")).collect();
             let mut page = page.clone();
             for i in 0..100 {
-                page.push_str(&format!("- [w{i}](http://{}:{port}/page{i})\n", hosts[i % 10]));
+                page.push_str(&format!(
+                    "- [w{i}](http://{}:{port}/page{i})\n",
+                    hosts[i % 10]
+                ));
             }
             for token in [false, true] {
                 let dir = tempfile::tempdir().unwrap();

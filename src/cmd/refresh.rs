@@ -420,7 +420,11 @@ mod tests {
                 };
                 let what = format!("{api}, token: {token}");
                 // No snapshot before: none after, and "nothing refreshed" is exit 1.
-                assert_eq!(run_with(args(), dead_config(&api, token)).unwrap(), 1, "{what}");
+                assert_eq!(
+                    run_with(args(), dead_config(&api, token)).unwrap(),
+                    1,
+                    "{what}"
+                );
                 assert!(!path.exists(), "{what}: no snapshot file appears");
                 let summary = refresh(
                     dir.path(),
@@ -434,7 +438,10 @@ mod tests {
                     "{what}"
                 );
                 let reason = summary.unknown_reason.unwrap_or_default();
-                assert!(reason.starts_with("GitHub API unreachable: "), "{what}: {reason}");
+                assert!(
+                    reason.starts_with("GitHub API unreachable: "),
+                    "{what}: {reason}"
+                );
                 // A snapshot before: byte for byte the same after, even the
                 // entry for a repository the book no longer links.
                 let mut old = Snapshot::default();
@@ -450,7 +457,11 @@ mod tests {
                 );
                 old.save(&path).unwrap();
                 let before = std::fs::read(&path).unwrap();
-                assert_eq!(run_with(args(), dead_config(&api, token)).unwrap(), 1, "{what}");
+                assert_eq!(
+                    run_with(args(), dead_config(&api, token)).unwrap(),
+                    1,
+                    "{what}"
+                );
                 assert_eq!(std::fs::read(&path).unwrap(), before, "{what}");
                 if api == blackhole.url() {
                     runs_at_blackhole += 3;

@@ -9,9 +9,7 @@ use archmanual_github::snapshot::{Snapshot, SnapshotEntry};
 use archmanual_github::{
     Client, Config, OwnerStatus, RepoKey, RepoStatus, Targets, update_snapshot,
 };
-use github_standin::{
-    Blackhole, Fault, Standin, StandinConfig, StandinRepo, World, closed_port,
-};
+use github_standin::{Blackhole, Fault, Standin, StandinConfig, StandinRepo, World, closed_port};
 
 const TOKEN: &str = "ghp_TESTSECRET_0123456789";
 
@@ -565,7 +563,11 @@ fn a_dead_api_host_costs_a_few_attempts_then_every_lookup_is_unknown_at_once() {
                 "{what}: {reason}"
             );
             assert!(
-                reason.contains(if answers_nothing { "timed out" } else { "refused" }),
+                reason.contains(if answers_nothing {
+                    "timed out"
+                } else {
+                    "refused"
+                }),
                 "{what}: {reason}"
             );
             assert!(!reason.contains(TOKEN));
@@ -653,7 +655,10 @@ fn a_redirect_to_a_look_alike_host_is_not_followed() {
         .unwrap();
     match &l.repos["apache/kafka"] {
         RepoStatus::Unknown { reason } => {
-            assert!(reason.contains("redirect outside the configured API"), "{reason}");
+            assert!(
+                reason.contains("redirect outside the configured API"),
+                "{reason}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -666,5 +671,8 @@ fn a_redirect_to_a_look_alike_host_is_not_followed() {
     let l = client
         .lookup_blocking(&keys(&["apache/kafka"]), &[])
         .unwrap();
-    assert!(matches!(l.repos["apache/kafka"], RepoStatus::Found(_)), "{l:?}");
+    assert!(
+        matches!(l.repos["apache/kafka"], RepoStatus::Found(_)),
+        "{l:?}"
+    );
 }

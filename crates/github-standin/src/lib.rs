@@ -772,7 +772,9 @@ pub struct Blackhole {
 
 impl std::fmt::Debug for Blackhole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Blackhole").field("port", &self.port).finish()
+        f.debug_struct("Blackhole")
+            .field("port", &self.port)
+            .finish()
     }
 }
 

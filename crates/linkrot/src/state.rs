@@ -291,7 +291,11 @@ mod tests {
         let url = "https://down-for-an-hour.example/";
         // Three re-runs on one afternoon: enough runs, not enough time.
         let mut state = State::new();
-        let afternoon = [day(6), day(6) + time::Duration::hours(1), day(6) + time::Duration::hours(2)];
+        let afternoon = [
+            day(6),
+            day(6) + time::Duration::hours(1),
+            day(6) + time::Duration::hours(2),
+        ];
         for now in afternoon {
             assert!(!state.record(url, Status::Broken, now, WEEKLY).0);
         }

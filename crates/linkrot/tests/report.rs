@@ -84,7 +84,10 @@ fn json_report_has_the_documented_shape() {
         BTreeSet::from(["version", "generated_at", "rule", "summary", "links"])
     );
     assert_eq!(json["version"], 1);
-    assert_eq!(json["rule"], serde_json::json!({ "runs": 1, "min-days": 0 }));
+    assert_eq!(
+        json["rule"],
+        serde_json::json!({ "runs": 1, "min-days": 0 })
+    );
     assert!(json["generated_at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(
         keys(&json["summary"]),

@@ -368,7 +368,12 @@ fn a_dead_host_costs_its_retries_once_not_once_per_link() {
     );
     assert_eq!(order.len(), urls.len());
     // Three failures in a row, then no more requests: counted at the server.
-    assert_eq!(blackhole.requests(), 3, "{:?}", blackhole.requests_by_host());
+    assert_eq!(
+        blackhole.requests(),
+        3,
+        "{:?}",
+        blackhole.requests_by_host()
+    );
     for url in &urls[..20] {
         let e = entry(&report, url);
         assert_eq!((e.status, e.rotted), (Status::Unreachable, false), "{e:?}");
