@@ -388,6 +388,8 @@ mod tests {
                     assert_eq!(link["rotted"], false, "{what}: {link}");
                 }
                 assert_eq!(json["summary"]["rotted"], 0);
+                let md = std::fs::read_to_string(dir.path().join("out/linkrot.md")).unwrap();
+                assert!(md.contains("GitHub API unreachable (400)"), "{what}: {md}");
                 if answers_nothing {
                     // Counted at the server: a handful per dead host.
                     let after = blackhole.requests_by_host();

@@ -374,7 +374,9 @@ fn date_of(timestamp: &str) -> &str {
 
 fn reason_class(link: &LinkReport) -> String {
     let d = link.detail.as_deref().unwrap_or("");
-    if d.contains("timed out") {
+    if d.contains("GitHub API unreachable") {
+        "GitHub API unreachable".into()
+    } else if d.contains("timed out") {
         "timed out".into()
     } else if let Some(rest) = d.strip_prefix("HTTP ") {
         format!("HTTP {}", rest.get(..3).unwrap_or(rest))
