@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use archmanual_github::snapshot::{SNAPSHOT_FILE, Snapshot};
-use archmanual_github::{Client, Config, RepoStatus, Targets, update_snapshot};
+use archmanual_github::{Client, Config, OwnerStatus, RepoStatus, Targets, update_snapshot};
 use archmanual_model::ParseOptions;
 use mdbook_driver::MDBook;
 
@@ -33,8 +33,14 @@ pub(crate) struct Args {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Summary {
     pub(crate) snapshot: PathBuf,
+    /// The snapshot file was written.
+    pub(crate) written: bool,
+    /// Repositories and owners the book links.
     pub(crate) repos: usize,
     pub(crate) owners: usize,
+    /// Of those, how many GitHub answered for (the entries written).
+    pub(crate) fetched_repos: usize,
+    pub(crate) fetched_owners: usize,
     pub(crate) changed: usize,
     pub(crate) unchanged: usize,
     pub(crate) unknown: usize,
@@ -59,12 +65,19 @@ pub(crate) enum ProgressMode {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
-    let mut config = Config::from_env();
+    run_with(args, Config::from_env())
+}
+
+/// [`run`] with the GitHub client's settings given (tests).
+fn run_with(args: Args, mut config: Config) -> anyhow::Result<u8> {
     if config.token.is_none() && !args.no_token {
         anyhow::bail!(
             "`archmanual refresh` needs a GitHub token: set GITHUB_TOKEN (or GH_TOKEN), \
              or pass --no-token to use the REST API's 60 requests/hour"
         );
+    }
+    if args.no_token {
+        config.token = None;
     }
     config.cache_path = args.cache;
     let client = Client::new(config)?;
@@ -87,18 +100,37 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     for key in &summary.archived {
         eprintln!("archived: {key}");
     }
-    eprintln!(
-        "wrote {}: {} repositories and {} owners, {} changed, {} unchanged, {} unknown (kept), {} removed; {} requests in {:.1}s",
-        summary.snapshot.display(),
-        summary.repos,
-        summary.owners,
-        summary.changed,
-        summary.unchanged,
-        summary.unknown,
-        summary.removed,
-        summary.requests,
-        started.elapsed().as_secs_f64()
-    );
+    let took = started.elapsed().as_secs_f64();
+    if summary.written {
+        eprintln!(
+            "wrote {}: {} of {} repositories and {} of {} owners refreshed ({} changed, {} unchanged), {} unknown (old entry kept), {} removed; {} requests in {took:.1}s",
+            summary.snapshot.display(),
+            summary.fetched_repos,
+            summary.repos,
+            summary.fetched_owners,
+            summary.owners,
+            summary.changed,
+            summary.unchanged,
+            summary.unknown,
+            summary.removed,
+            summary.requests,
+        );
+    } else {
+        eprintln!(
+            "did not write {}: {}; {} requests in {took:.1}s",
+            summary.snapshot.display(),
+            if summary.fetched_repos + summary.fetched_owners == 0 {
+                format!(
+                    "nothing was fetched ({} of {} lookups unknown)",
+                    summary.unknown,
+                    summary.repos + summary.owners
+                )
+            } else {
+                "nothing changed".to_owned()
+            },
+            summary.requests,
+        );
+    }
     if let Some(reason) = &summary.unknown_reason {
         eprintln!(
             "unknown:  {} lookups kept their old entry: {reason}",
@@ -111,7 +143,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
 /// Loads the book at `root`, looks up every linked GitHub repository and
 /// owner, and rewrites the snapshot (`[preprocessor.github] snapshot`,
 /// default `github-repos.json` in the book's `src`). Unknown results keep
-/// their old entries; repositories no longer linked are removed.
+/// their old entries; repositories no longer linked are removed. Nothing is
+/// written when GitHub answered nothing (a run with the network down
+/// leaves the file as it was, or absent), nor when the text would not change.
 pub(crate) fn refresh(root: &Path, client: &Client, mode: ProgressMode) -> anyhow::Result<Summary> {
     let md = MDBook::load(root)
         .with_context(|| format!("cannot load the book at {}", root.display()))?;
@@ -125,7 +159,8 @@ pub(crate) fn refresh(root: &Path, client: &Client, mode: ProgressMode) -> anyho
     let options = ParseOptions::from_config(&md.config);
     let urls = mdbook_github::collect_urls(&md.book, &options);
     let targets = Targets::from_urls(&urls);
-    let mut snapshot = Snapshot::load_optional(&path)?.unwrap_or_default();
+    let existing = Snapshot::load_optional(&path)?;
+    let mut snapshot = existing.clone().unwrap_or_default();
     let before = client.stats().requests;
     let progress = progress_reporter(mode, targets.repos.len() + targets.owners.len());
     let lookups = {
@@ -139,12 +174,29 @@ pub(crate) fn refresh(root: &Path, client: &Client, mode: ProgressMode) -> anyho
         )?
     };
     progress.finish();
+    let fetched_repos = lookups.repos.values().filter(|s| s.is_known()).count();
+    let fetched_owners = lookups
+        .owners
+        .values()
+        .filter(|s| !matches!(s, OwnerStatus::Unknown { .. }))
+        .count();
     let changes = update_snapshot(&mut snapshot, &lookups, Some(&targets));
-    snapshot.save(&path)?;
+    // Only what GitHub said is worth a write: with nothing fetched, pruning
+    // alone would rewrite the file from a run that learnt nothing.
+    let written = fetched_repos + fetched_owners > 0
+        && existing
+            .as_ref()
+            .is_none_or(|old| old.to_json() != snapshot.to_json());
+    if written {
+        snapshot.save(&path)?;
+    }
     let mut summary = Summary {
         snapshot: path,
+        written,
         repos: targets.repos.len(),
         owners: targets.owners.len(),
+        fetched_repos,
+        fetched_owners,
         changed: changes.changed,
         unchanged: changes.unchanged,
         unknown: changes.kept_unknown.len(),
@@ -233,8 +285,9 @@ impl Reporter {
 mod tests {
     use std::time::Duration;
 
+    use archmanual_github::RepoMeta;
     use archmanual_github::snapshot::SnapshotEntry;
-    use github_standin::{Standin, StandinConfig, World};
+    use github_standin::{Blackhole, Standin, StandinConfig, World, closed_port};
 
     use super::*;
 
@@ -300,6 +353,8 @@ mod tests {
         let client = client(&standin);
         let summary = refresh(dir.path(), &client, ProgressMode::Quiet).unwrap();
         assert_eq!((summary.repos, summary.owners), (3, 1));
+        assert!(summary.written);
+        assert_eq!((summary.fetched_repos, summary.fetched_owners), (3, 1));
         assert_eq!(summary.requests, 1, "one GraphQL batch");
         assert_eq!(summary.removed, 1);
         assert_eq!(summary.missing, ["nobody/nothing"]);
@@ -322,6 +377,99 @@ mod tests {
         // A second refresh changes nothing but `fetched_at`.
         let again = refresh(dir.path(), &client, ProgressMode::Quiet).unwrap();
         assert_eq!((again.changed, again.unchanged), (0, 3));
+        assert!(!again.written, "the same text is not written again");
+    }
+
+    /// Settings against a dead API: short timeouts, tiny backoff.
+    fn dead_config(api: &str, token: bool) -> Config {
+        Config {
+            api_url: api.to_owned(),
+            graphql_url: format!("{api}/graphql"),
+            token: token.then(|| "refresh-test-token".into()),
+            backoff_base: Duration::from_millis(1),
+            backoff_max: Duration::from_millis(5),
+            timeout: Duration::from_millis(300),
+            connect_timeout: Duration::from_millis(300),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn a_dead_api_writes_nothing_and_exits_1() {
+        let names = World::generated(400).repo_names();
+        let page: String = std::iter::once("# Big\n\n".to_owned())
+            .chain(
+                names
+                    .iter()
+                    .map(|r| format!("- [{r}](https://github.com/{r}) - 项目。\n")),
+            )
+            .collect();
+        let blackhole = Blackhole::start();
+        let refused = format!("http://127.0.0.1:{}", closed_port());
+        let mut runs_at_blackhole = 0;
+        for api in [refused, blackhole.url()] {
+            for token in [true, false] {
+                let dir = tempfile::tempdir().unwrap();
+                write_book(dir.path(), &[("big.md", &page)]);
+                let path = dir.path().join("src/github-repos.json");
+                let args = || Args {
+                    book: dir.path().to_path_buf(),
+                    no_token: !token,
+                    cache: None,
+                    quiet: true,
+                };
+                let what = format!("{api}, token: {token}");
+                // No snapshot before: none after, and "nothing refreshed" is exit 1.
+                assert_eq!(
+                    run_with(args(), dead_config(&api, token)).unwrap(),
+                    1,
+                    "{what}"
+                );
+                assert!(!path.exists(), "{what}: no snapshot file appears");
+                let summary = refresh(
+                    dir.path(),
+                    &Client::new(dead_config(&api, token)).unwrap(),
+                    ProgressMode::Quiet,
+                )
+                .unwrap();
+                assert_eq!(
+                    (summary.written, summary.fetched_repos, summary.unknown),
+                    (false, 0, 400),
+                    "{what}"
+                );
+                let reason = summary.unknown_reason.unwrap_or_default();
+                assert!(
+                    reason.starts_with("GitHub API unreachable: "),
+                    "{what}: {reason}"
+                );
+                // A snapshot before: byte for byte the same after, even the
+                // entry for a repository the book no longer links.
+                let mut old = Snapshot::default();
+                old.insert_repo(
+                    &names[0],
+                    SnapshotEntry::Found(RepoMeta::new(&names[0], 7, "2026-01-01T00:00:00Z")),
+                );
+                old.insert_repo(
+                    "unlinked/repo",
+                    SnapshotEntry::Missing {
+                        fetched_at: "2026-01-01T00:00:00Z".into(),
+                    },
+                );
+                old.save(&path).unwrap();
+                let before = std::fs::read(&path).unwrap();
+                assert_eq!(
+                    run_with(args(), dead_config(&api, token)).unwrap(),
+                    1,
+                    "{what}"
+                );
+                assert_eq!(std::fs::read(&path).unwrap(), before, "{what}");
+                if api == blackhole.url() {
+                    runs_at_blackhole += 3;
+                }
+            }
+        }
+        // Three attempts per run, then the breaker: counted at the server.
+        assert_eq!(blackhole.requests(), 3 * runs_at_blackhole);
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The client: configuration, the lookup driver, retries and rate limits.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 use crate::RepoKey;
@@ -81,7 +82,9 @@ pub struct Config {
     pub user_agent: String,
     /// Lookups per GraphQL request (1..=100).
     pub batch_size: usize,
-    /// GraphQL requests in flight at once (GitHub prefers few).
+    /// GraphQL requests in flight at once. 1 by default: GitHub asks
+    /// clients to send requests for one token serially, which keeps them
+    /// clear of the secondary rate limits.
     pub concurrency: usize,
     /// Retries per request after the first attempt.
     pub max_retries: u32,
@@ -95,8 +98,20 @@ pub struct Config {
     /// Longest the client will wait for a rate limit to pass; a longer wait
     /// gives up and reports the rest as unknown.
     pub max_wait: Duration,
-    /// Per-request timeout.
+    /// Per-request timeout. GitHub stops any request after 10 s of work,
+    /// so waiting longer gains nothing; a GraphQL batch that times out is
+    /// split in halves like one answered 502/504.
     pub timeout: Duration,
+    /// Timeout for connecting (TCP and TLS).
+    pub connect_timeout: Duration,
+    /// Consecutive connection-level failures (DNS, refused, TLS, timeouts,
+    /// broken connections) at one API host after which the client stops
+    /// asking it: the remaining lookups are unknown at once, with one
+    /// reason ("GitHub API unreachable: …"). Any answer resets the count.
+    pub breaker_threshold: u32,
+    /// How long an open breaker blocks its host; then one request may try
+    /// again, and a success closes the breaker.
+    pub breaker_cooldown: Duration,
     /// The lookup cache file, if any.
     pub cache_path: Option<PathBuf>,
     /// How long cached lookups (negative ones too) stay fresh.
@@ -111,13 +126,16 @@ impl Default for Config {
             token: None,
             user_agent: USER_AGENT.to_owned(),
             batch_size: MAX_BATCH,
-            concurrency: 2,
+            concurrency: 1,
             max_retries: 5,
             backoff_base: Duration::from_millis(500),
             backoff_max: Duration::from_secs(30),
             secondary_min_wait: Duration::from_secs(60),
             max_wait: Duration::from_secs(120),
-            timeout: Duration::from_secs(30),
+            timeout: Duration::from_secs(8),
+            connect_timeout: Duration::from_secs(5),
+            breaker_threshold: 3,
+            breaker_cooldown: Duration::from_secs(60),
             cache_path: None,
             cache_ttl: Duration::from_secs(24 * 3600),
         }
@@ -198,7 +216,33 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     clock: RwLock<Clock>,
     cache: Mutex<CacheData>,
+    breakers: Mutex<HashMap<String, Breaker>>,
     pub(crate) counters: Counters,
+}
+
+/// One API host's circuit breaker.
+#[derive(Debug, Default)]
+struct Breaker {
+    /// Connection-level failures in a row.
+    failures: u32,
+    /// Set while open: when it opened (or last let a trial through).
+    open_since: Option<Instant>,
+    /// The reason every blocked lookup gets.
+    reason: String,
+}
+
+/// Why a request got no HTTP answer.
+#[derive(Debug)]
+pub(crate) enum FetchError {
+    /// The host's breaker is open: give up without retrying.
+    Unreachable(String),
+    /// One connection-level failure; a retry may help.
+    Network {
+        /// What happened (no URL, no token).
+        why: String,
+        /// It was a timeout.
+        timeout: bool,
+    },
 }
 
 /// The GitHub client. Cheap to clone (shared state).
@@ -265,6 +309,7 @@ impl Client {
             // Renames are detected from the 301 itself.
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
             .build()
             .map_err(|e| Error::Http(e.to_string()))?;
         let cache = config
@@ -278,6 +323,7 @@ impl Client {
                 http,
                 clock: RwLock::new(Arc::new(SystemTime::now)),
                 cache: Mutex::new(cache),
+                breakers: Mutex::new(HashMap::new()),
                 counters: Counters::default(),
             }),
         })
@@ -498,16 +544,95 @@ impl Client {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Counts and sends one request.
-    pub(crate) async fn send(
+    /// Sends one request through its host's circuit breaker and reads the
+    /// whole answer. Any HTTP answer, whatever its status, shows the host
+    /// is reachable and resets the breaker.
+    pub(crate) async fn fetch(
         &self,
         request: reqwest::RequestBuilder,
         graphql: bool,
-    ) -> Result<reqwest::Response, reqwest::Error> {
+    ) -> Result<(StatusCode, HeaderMap, String), FetchError> {
+        let request = request.build().map_err(|e| FetchError::Network {
+            why: format!("invalid request: {}", error_chain(&e.without_url())),
+            timeout: false,
+        })?;
+        let origin = origin(request.url());
+        if let Some(reason) = self.breaker_blocks(&origin) {
+            return Err(FetchError::Unreachable(reason));
+        }
         let c = &self.inner.counters;
         bump(&c.requests);
         bump(if graphql { &c.graphql } else { &c.rest });
-        request.send().await
+        let answer = async {
+            let response = self.inner.http.execute(request).await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let text = response.text().await?;
+            Ok::<_, reqwest::Error>((status, headers, text))
+        }
+        .await;
+        match answer {
+            Ok(answer) => {
+                self.breaker_answered(&origin);
+                Ok(answer)
+            }
+            Err(e) => {
+                let e = e.without_url();
+                let timeout = e.is_timeout();
+                let why = if timeout {
+                    format!("timed out after {}", seconds(self.inner.config.timeout))
+                } else {
+                    format!("network error: {}", error_chain(&e))
+                };
+                match self.breaker_failed(&origin, &why) {
+                    Some(reason) => Err(FetchError::Unreachable(reason)),
+                    None => Err(FetchError::Network { why, timeout }),
+                }
+            }
+        }
+    }
+
+    fn lock_breakers(&self) -> std::sync::MutexGuard<'_, HashMap<String, Breaker>> {
+        self.inner
+            .breakers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `Some(reason)` while `origin`'s breaker is open. After the cooldown
+    /// one request goes through (the others stay blocked meanwhile).
+    fn breaker_blocks(&self, origin: &str) -> Option<String> {
+        let mut breakers = self.lock_breakers();
+        let breaker = breakers.get_mut(origin)?;
+        let since = breaker.open_since?;
+        if since.elapsed() < self.inner.config.breaker_cooldown {
+            return Some(breaker.reason.clone());
+        }
+        breaker.open_since = Some(Instant::now());
+        None
+    }
+
+    fn breaker_answered(&self, origin: &str) {
+        self.lock_breakers().remove(origin);
+    }
+
+    /// Counts a failure; `Some(reason)` if the breaker is (now) open.
+    fn breaker_failed(&self, origin: &str, why: &str) -> Option<String> {
+        let threshold = self.inner.config.breaker_threshold.max(1);
+        let mut breakers = self.lock_breakers();
+        let breaker = breakers.entry(origin.to_owned()).or_default();
+        breaker.failures += 1;
+        if breaker.failures < threshold {
+            return None;
+        }
+        if breaker.open_since.is_none() || breaker.reason.is_empty() {
+            breaker.reason = format!(
+                "GitHub API unreachable: {why} ({} failures in a row at {origin}; the remaining lookups were not sent)",
+                breaker.failures
+            );
+        }
+        breaker.open_since = Some(Instant::now());
+        Some(breaker.reason.clone())
     }
 
     /// Exponential backoff with jitter for retry number `attempt` (0-based).
@@ -596,6 +721,41 @@ pub(crate) fn rfc3339(t: SystemTime) -> String {
                 .ok()
         })
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
+}
+
+/// `scheme://host:port` of a URL (port made explicit), the key of breakers
+/// and what redirects are compared by.
+pub(crate) fn origin(url: &reqwest::Url) -> String {
+    format!(
+        "{}://{}:{}",
+        url.scheme(),
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+/// The messages of an error and its sources, repeats dropped: reqwest's
+/// own message says little ("error sending request"), the cause is below
+/// it. Callers strip the URL first (`without_url`).
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut source = Some(e);
+    while let Some(err) = source {
+        let text = err.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = err.source();
+    }
+    parts.join(": ")
 }
 
 /// Shortens untrusted API text used in reasons.

@@ -7,7 +7,7 @@ use tokio::sync::Semaphore;
 
 use archmanual_github_snapshot::RepoMeta;
 
-use crate::client::{Client, Item, ItemResult, Progress, Verdict, bump, clip};
+use crate::client::{Client, FetchError, Item, ItemResult, Progress, Verdict, bump, clip};
 use crate::lookups::{OwnerStatus, RepoStatus};
 
 const REPO_FRAGMENT: &str = "fragment R on Repository { databaseId nameWithOwner url \
@@ -197,26 +197,20 @@ async fn attempt_batch(client: &Client, batch: &[Item], attempt: u32) -> Attempt
         .post(&cfg.graphql_url)
         .bearer_auth(token.secret())
         .json(&json!({ "query": query, "variables": variables }));
-    let response = match client.send(request, true).await {
-        Ok(r) => r,
-        Err(e) => {
-            let what = if e.is_timeout() {
-                "timed out".to_owned()
-            } else {
-                format!("network error: {}", e.without_url())
-            };
-            return Attempt::Failed(Verdict::Retry(client.backoff(attempt), what), false);
+    let (status, headers, text) = match client.fetch(request, true).await {
+        Ok(answer) => answer,
+        // The host's breaker is open: every batch stops, with its reason.
+        Err(FetchError::Unreachable(reason)) => {
+            return Attempt::Failed(Verdict::GiveUp(reason), true);
+        }
+        // GitHub gives up on requests after 10 s of work; a batch that
+        // times out is treated like one answered 504: split in halves.
+        Err(FetchError::Network { why, timeout: true }) => return Attempt::Split(why),
+        Err(FetchError::Network { why, .. }) => {
+            return Attempt::Failed(Verdict::Retry(client.backoff(attempt), why), false);
         }
     };
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = match response.text().await {
-        Ok(t) => t,
-        Err(e) => {
-            let what = format!("reading the answer failed: {}", e.without_url());
-            return Attempt::Failed(Verdict::Retry(client.backoff(attempt), what), false);
-        }
-    };
+    let status = status.as_u16();
     let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let message = body
         .get("message")

@@ -10,7 +10,7 @@ use serde_json::Value;
 use archmanual_github_snapshot::{RepoMeta, SnapshotEntry};
 
 use crate::cache::CachedRepo;
-use crate::client::{Client, Item, ItemResult, Progress, Verdict, bump, clip};
+use crate::client::{Client, FetchError, Item, ItemResult, Progress, Verdict, bump, clip, origin};
 use crate::lookups::{OwnerStatus, RepoStatus};
 
 pub(crate) async fn run(
@@ -83,7 +83,7 @@ async fn get(
     client: &Client,
     url: &str,
     etag: Option<&str>,
-) -> Result<(StatusCode, HeaderMap, Value), String> {
+) -> Result<(StatusCode, HeaderMap, Value), FetchError> {
     let cfg = client.config();
     let mut request = client
         .inner
@@ -97,24 +97,23 @@ async fn get(
     if let Some(etag) = etag {
         request = request.header("if-none-match", etag);
     }
-    let response = client.send(request, false).await.map_err(|e| {
-        if e.is_timeout() {
-            "timed out".to_owned()
-        } else {
-            format!("network error: {}", e.without_url())
-        }
-    })?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response
-        .text()
-        .await
-        .map_err(|e| format!("reading the answer failed: {}", e.without_url()))?;
+    let (status, headers, text) = client.fetch(request, false).await?;
     Ok((
         status,
         headers,
         serde_json::from_str(&text).unwrap_or(Value::Null),
     ))
+}
+
+/// A failed request as an outcome: retry after a network error, give up at
+/// once when the host's breaker is open.
+fn network_failure(client: &Client, error: FetchError, attempt: u32) -> Outcome {
+    match error {
+        FetchError::Unreachable(reason) => Outcome::Failed(Verdict::GiveUp(reason), false),
+        FetchError::Network { why, .. } => {
+            Outcome::Failed(Verdict::Retry(client.backoff(attempt), why), false)
+        }
+    }
 }
 
 async fn attempt_one(
@@ -135,7 +134,7 @@ async fn attempt_one(
     let etag = cached.and_then(|c| c.etag.as_deref());
     let (status, headers, body) = match get(client, &url, etag).await {
         Ok(r) => r,
-        Err(why) => return Outcome::Failed(Verdict::Retry(client.backoff(attempt), why), false),
+        Err(e) => return network_failure(client, e, attempt),
     };
     if let Some(outcome) = failure(client, status, &headers, &body, attempt) {
         return outcome;
@@ -267,28 +266,15 @@ async fn follow_rename(
             "GitHub REST: redirect without a location",
         ));
     };
-    let api = client.config().api_url.trim_end_matches('/');
-    let target = if location.starts_with("http://") || location.starts_with("https://") {
-        location.to_owned()
-    } else {
-        // A relative location; keep the API base (which may have a path).
-        let origin_end = api
-            .find("://")
-            .and_then(|i| api[i + 3..].find('/').map(|j| i + 3 + j))
-            .unwrap_or(api.len());
-        format!("{}{}", &api[..origin_end], location)
-    };
-    // Only follow within the configured API, so the client never talks to
-    // a host it was not pointed at.
-    if !target.starts_with(api) {
+    let Some(target) = redirect_target(&client.config().api_url, location) else {
         return Outcome::Done(ItemResult::unknown(
             item,
             "GitHub REST: redirect outside the configured API",
         ));
-    }
-    let (status, headers, body) = match get(client, &target, None).await {
+    };
+    let (status, headers, body) = match get(client, target.as_str(), None).await {
         Ok(r) => r,
-        Err(why) => return Outcome::Failed(Verdict::Retry(client.backoff(attempt), why), false),
+        Err(e) => return network_failure(client, e, attempt),
     };
     if let Some(outcome) = failure(client, status, &headers, &body, attempt) {
         return outcome;
@@ -305,6 +291,19 @@ async fn follow_rename(
             &format!("GitHub REST: unexpected HTTP {code} after redirect"),
         ),
     })
+}
+
+/// Where a redirect from the API points, if it stays at the API's origin
+/// (scheme, host and port, compared parsed: `https://api.github.com.evil/`
+/// or `https://api.github.com@evil/` share a prefix with the API, not its
+/// origin). A relative location is resolved against the API base.
+fn redirect_target(api: &str, location: &str) -> Option<reqwest::Url> {
+    let base = reqwest::Url::parse(api.trim_end_matches('/')).ok()?;
+    let target = base.join(location.trim()).ok()?;
+    let same = origin(&base) == origin(&target)
+        && target.username().is_empty()
+        && target.password().is_none();
+    same.then_some(target)
 }
 
 fn rest_meta(v: &Value, fetched_at: &str) -> Option<RepoMeta> {
@@ -329,4 +328,42 @@ fn rest_meta(v: &Value, fetched_at: &str) -> Option<RepoMeta> {
         database_id: v.get("id").and_then(Value::as_u64),
         fetched_at: fetched_at.to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redirect_target;
+
+    #[test]
+    fn redirects_are_followed_only_to_the_apis_own_origin() {
+        let api = "https://api.github.com";
+        let ok = |location: &str| redirect_target(api, location).map(|u| u.to_string());
+        assert_eq!(
+            ok("https://api.github.com/repositories/1").as_deref(),
+            Some("https://api.github.com/repositories/1")
+        );
+        assert_eq!(
+            ok("https://API.GitHub.com:443/repositories/1").as_deref(),
+            Some("https://api.github.com/repositories/1")
+        );
+        assert_eq!(
+            ok("/repositories/1").as_deref(),
+            Some("https://api.github.com/repositories/1")
+        );
+        // Look-alikes that start with the API's text.
+        for evil in [
+            "https://api.github.com.evil.example/repositories/1",
+            "https://api.github.com@evil.example/repositories/1",
+            "https://api.github.com:8443/repositories/1",
+            "http://api.github.com/repositories/1",
+            "//evil.example/repositories/1",
+        ] {
+            assert_eq!(ok(evil), None, "{evil}");
+        }
+        // A port that extends the API's port as text.
+        assert_eq!(
+            redirect_target("http://127.0.0.1:1234", "http://127.0.0.1:12345/x"),
+            None
+        );
+    }
 }

@@ -12,7 +12,7 @@ pub use collect::{CollectedLink, LoadedBook, Occurrence, collect_links, load_boo
 pub use config::{CONFIG_FILE, HostConfig, LinkrotConfig};
 pub use report::{LinkReport, MAX_MARKDOWN_BYTES, Report, Summary, render_markdown};
 pub use run::{Options, Progress, check, check_blocking};
-pub use state::{LinkHistory, State};
+pub use state::{LinkHistory, RotRule, State};
 pub use web::{Hop, WebChecker, WebOptions, WebOutcome};
 
 use std::path::PathBuf;

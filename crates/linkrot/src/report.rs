@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{LinkKind, Occurrence, Status};
+use crate::{LinkKind, Occurrence, RotRule, Status};
 
 /// GitHub's limit for a step summary is 1 MiB; stay a little under it.
 pub const MAX_MARKDOWN_BYTES: usize = 1024 * 1024 - 1024;
@@ -18,13 +18,16 @@ pub struct Report {
     pub version: u32,
     /// When the run happened (RFC 3339, UTC).
     pub generated_at: String,
+    /// When a link counts as rotted in this run.
+    #[serde(default)]
+    pub rule: RotRule,
     /// Counts per status.
     pub summary: Summary,
     /// Every distinct link, sorted by URL.
     pub links: Vec<LinkReport>,
 }
 
-/// Counts per status; `rotted` counts links broken in N consecutive runs.
+/// Counts per status; `rotted` counts links that rotted under the run's [`RotRule`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Summary {
     /// Distinct links.
@@ -76,7 +79,7 @@ pub struct LinkReport {
     pub kind: LinkKind,
     /// This run's status.
     pub status: Status,
-    /// Broken in N consecutive runs.
+    /// Rotted under the run's [`RotRule`].
     pub rotted: bool,
     /// Start of the current streak of broken runs (RFC 3339).
     pub failing_since: Option<String>,
@@ -131,7 +134,7 @@ impl Budget {
 /// rotted links first, grouped by file with line numbers and a suggested
 /// replacement, then moved and archived links, then a short summary of
 /// transient failures. What does not fit is counted, not shown.
-pub fn render_markdown(report: &Report, rot_after: u32, max_bytes: usize) -> String {
+pub fn render_markdown(report: &Report, max_bytes: usize) -> String {
     let s = &report.summary;
     let mut b = Budget {
         out: String::new(),
@@ -142,9 +145,9 @@ pub fn render_markdown(report: &Report, rot_after: u32, max_bytes: usize) -> Str
     b.line("## Link rot report");
     b.line("");
     b.line(&format!(
-        "Run of {}: {} links — {} ok, {} broken, {} moved, {} archived, {} unreachable, {} skipped. **{} rotted** (broken in {} consecutive run{}).",
-        report.generated_at, s.total, s.ok, s.broken, s.moved, s.archived, s.unreachable, s.skipped, s.rotted, rot_after.max(1),
-        if rot_after > 1 { "s" } else { "" }
+        "Run of {}: {} links — {} ok, {} broken, {} moved, {} archived, {} unreachable, {} skipped. **{} rotted** ({}).",
+        report.generated_at, s.total, s.ok, s.broken, s.moved, s.archived, s.unreachable, s.skipped, s.rotted,
+        report.rule.describe()
     ));
 
     let rotted: Vec<&LinkReport> = report.links.iter().filter(|l| l.rotted).collect();
@@ -268,12 +271,19 @@ pub fn render_markdown(report: &Report, rot_after: u32, max_bytes: usize) -> Str
             b.line(&format!("- Hosts: {}", top(&hosts, 10)));
         }
         if !watching.is_empty() {
-            let shown: Vec<String> = watching.iter().take(20).map(|l| md_url(&l.url)).collect();
+            let shown: Vec<String> = watching
+                .iter()
+                .take(20)
+                .map(|l| match l.failing_since.as_deref() {
+                    Some(since) => format!("{} (since {})", md_url(&l.url), date_of(since)),
+                    None => md_url(&l.url),
+                })
+                .collect();
             let more = watching.len().saturating_sub(shown.len());
             b.line(&format!(
-                "- {} broken in fewer than {} consecutive runs (watching): {}{}",
+                "- {} broken, not rotted yet (rotted when {}): {}{}",
                 watching.len(),
-                rot_after.max(1),
+                report.rule.describe(),
                 shown.join(", "),
                 if more > 0 {
                     format!(", and {more} more")
@@ -364,7 +374,9 @@ fn date_of(timestamp: &str) -> &str {
 
 fn reason_class(link: &LinkReport) -> String {
     let d = link.detail.as_deref().unwrap_or("");
-    if d.contains("timed out") {
+    if d.contains("GitHub API unreachable") {
+        "GitHub API unreachable".into()
+    } else if d.contains("timed out") {
         "timed out".into()
     } else if let Some(rest) = d.strip_prefix("HTTP ") {
         format!("HTTP {}", rest.get(..3).unwrap_or(rest))
@@ -480,10 +492,11 @@ mod tests {
         let report = Report {
             version: 1,
             generated_at: "2026-11-27T03:00:00Z".into(),
+            rule: RotRule::default(),
             summary: Summary::of(std::slice::from_ref(&link)),
             links: vec![link],
         };
-        let md = render_markdown(&report, 3, MAX_MARKDOWN_BYTES);
+        let md = render_markdown(&report, MAX_MARKDOWN_BYTES);
         assert!(
             md.contains("- line 4: <https://gone.example/x> — broken since 2026-11-06 (not reachable this run): timed out after 20 s; suggested replacement: an archived copy, e.g. <https://web.archive.org/web/20261106/https://gone.example/x>"),
             "{md}"

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use archmanual_github::{Client, GithubLink, Targets};
 use reqwest::Url;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use tokio::task::JoinSet;
 
 use crate::github::{self, GithubOutcome};
+use crate::state::{RotRule, timestamp};
 use crate::web::with_fragment;
 use crate::{
     CollectedLink, Error, LinkKind, LinkReport, LinkrotConfig, Report, State, Status, Summary,
@@ -21,16 +21,17 @@ use crate::{
 /// Settings of one run.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Consecutive broken runs before a link counts as rotted.
-    pub rot_after: u32,
-    /// The run's time (recorded in the state and the report).
+    /// When a link counts as rotted.
+    pub rule: RotRule,
+    /// The run's time (recorded in the state and the report; the clock
+    /// the rot rule's minimum time is measured with).
     pub now: OffsetDateTime,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
-            rot_after: 3,
+            rule: RotRule::default(),
             now: OffsetDateTime::now_utc(),
         }
     }
@@ -273,7 +274,7 @@ pub async fn check(
             dns_failure: false,
             responded: false,
         });
-        let (rotted, failing_since) = state.record(&link.url, v.status, &now, options.rot_after);
+        let (rotted, failing_since) = state.record(&link.url, v.status, options.now, options.rule);
         reports.push(LinkReport {
             url: link.url.clone(),
             kind: v.kind,
@@ -293,6 +294,7 @@ pub async fn check(
     Report {
         version: 1,
         generated_at: now,
+        rule: options.rule,
         summary: Summary::of(&reports),
         links: reports,
     }
@@ -314,14 +316,6 @@ pub fn check_blocking(
         .build()
         .map_err(|e| Error::Runtime(e.to_string()))?;
     Ok(runtime.block_on(check(links, config, web, github, state, options, progress)))
-}
-
-fn timestamp(now: OffsetDateTime) -> String {
-    now.to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(now)
-        .format(&Rfc3339)
-        .unwrap_or_default()
 }
 
 fn from_github(link: &GithubLink, o: GithubOutcome) -> Verdict {

@@ -1,16 +1,73 @@
 //! The history of every link across runs (`--state FILE`).
 //!
-//! A link has **rotted** once it was `broken` in N consecutive runs. A run
-//! where the link could not be checked (`unreachable`, `skipped`) is no
-//! evidence either way: it neither extends nor ends the streak. Any other
-//! status (`ok`, `moved`, `archived`: the target answers) ends it.
+//! A link has **rotted** once it was `broken` in N consecutive runs that
+//! span at least a minimum time ([`RotRule`]): three re-runs on one
+//! afternoon say less than three weekly runs. A run where the link could
+//! not be checked (`unreachable`, `skipped`) is no evidence either way: it
+//! neither extends nor ends the streak. Any other status (`ok`, `moved`,
+//! `archived`: the target answers) ends it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use crate::{Error, Status};
+
+/// When a link counts as rotted: broken in `runs` consecutive runs, the
+/// first and the latest at least `min_days` apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RotRule {
+    /// Consecutive broken runs (`--rot-after`).
+    pub runs: u32,
+    /// Days from the first broken run of the streak to the latest (`--rot-min-days`).
+    pub min_days: u32,
+}
+
+impl Default for RotRule {
+    fn default() -> Self {
+        RotRule {
+            runs: 3,
+            min_days: 7,
+        }
+    }
+}
+
+impl RotRule {
+    /// "broken in 3 consecutive runs over at least 7 days".
+    pub fn describe(&self) -> String {
+        let runs = self.runs.max(1);
+        let mut text = format!(
+            "broken in {runs} consecutive run{}",
+            if runs == 1 { "" } else { "s" }
+        );
+        if self.min_days > 0 {
+            text.push_str(&format!(
+                " over at least {} day{}",
+                self.min_days,
+                if self.min_days == 1 { "" } else { "s" }
+            ));
+        }
+        text
+    }
+
+    /// Whether a streak of `runs` broken runs from `since` to `now` has rotted.
+    fn rotted(&self, runs: u32, since: OffsetDateTime, now: OffsetDateTime) -> bool {
+        runs >= self.runs.max(1) && now - since >= time::Duration::days(i64::from(self.min_days))
+    }
+}
+
+/// RFC 3339, whole seconds, UTC: how times are written in the state and reports.
+pub(crate) fn timestamp(now: OffsetDateTime) -> String {
+    now.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
 
 /// Runs of history kept per link.
 const RECENT_RUNS: usize = 10;
@@ -90,15 +147,15 @@ impl State {
     }
 
     /// Records this run's `status` of `url` at `now`; returns whether the
-    /// link has rotted (`rot_after` consecutive broken runs) and since when
-    /// it has been failing.
+    /// link has rotted under `rule` and since when it has been failing.
     pub fn record(
         &mut self,
         url: &str,
         status: Status,
-        now: &str,
-        rot_after: u32,
+        now: OffsetDateTime,
+        rule: RotRule,
     ) -> (bool, Option<String>) {
+        let stamp = timestamp(now);
         let entry = self
             .links
             .entry(url.to_owned())
@@ -106,33 +163,39 @@ impl State {
                 consecutive_broken: 0,
                 failing_since: None,
                 last_status: status,
-                last_checked: now.to_owned(),
+                last_checked: stamp.clone(),
                 last_ok: None,
                 recent: Vec::new(),
             });
+        // A start that does not parse (a hand-edited file) starts afresh.
+        let since = entry
+            .failing_since
+            .as_deref()
+            .and_then(|s| OffsetDateTime::parse(s, &Rfc3339).ok());
         match status {
             Status::Broken => {
                 entry.consecutive_broken += 1;
-                if entry.failing_since.is_none() {
-                    entry.failing_since = Some(now.to_owned());
+                if since.is_none() {
+                    entry.failing_since = Some(stamp.clone());
                 }
             }
             Status::Ok | Status::Moved | Status::Archived => {
                 entry.consecutive_broken = 0;
                 entry.failing_since = None;
-                entry.last_ok = Some(now.to_owned());
+                entry.last_ok = Some(stamp.clone());
             }
             Status::Unreachable | Status::Skipped => {}
         }
         entry.last_status = status;
-        entry.last_checked = now.to_owned();
+        entry.last_checked = stamp;
         entry.recent.push(status);
         if entry.recent.len() > RECENT_RUNS {
             let excess = entry.recent.len() - RECENT_RUNS;
             entry.recent.drain(..excess);
         }
-        let rotted = entry.consecutive_broken >= rot_after.max(1)
-            && matches!(status, Status::Broken | Status::Unreachable);
+        let rotted = matches!(status, Status::Broken | Status::Unreachable)
+            && entry.consecutive_broken > 0
+            && rule.rotted(entry.consecutive_broken, since.unwrap_or(now), now);
         (rotted, entry.failing_since.clone())
     }
 
@@ -169,41 +232,93 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 mod tests {
     use super::*;
 
+    fn day(d: u8) -> OffsetDateTime {
+        time::Date::from_calendar_date(2026, time::Month::November, d)
+            .unwrap()
+            .with_hms(3, 0, 0)
+            .unwrap()
+            .assume_utc()
+    }
+
+    const WEEKLY: RotRule = RotRule {
+        runs: 3,
+        min_days: 7,
+    };
+
     #[test]
     fn rots_after_n_consecutive_broken_runs_and_unchecked_runs_do_not_reset() {
         let mut state = State::new();
         let url = "https://gone.example/";
+        let since = Some("2026-11-01T03:00:00Z".to_owned());
         assert_eq!(
-            state.record(url, Status::Broken, "d1", 3),
-            (false, Some("d1".into()))
+            state.record(url, Status::Broken, day(1), WEEKLY),
+            (false, since.clone())
         );
         assert_eq!(
-            state.record(url, Status::Unreachable, "d2", 3),
-            (false, Some("d1".into()))
+            state.record(url, Status::Unreachable, day(8), WEEKLY),
+            (false, since.clone())
         );
         assert_eq!(
-            state.record(url, Status::Broken, "d3", 3),
-            (false, Some("d1".into()))
+            state.record(url, Status::Broken, day(9), WEEKLY),
+            (false, since.clone())
         );
         assert_eq!(
-            state.record(url, Status::Broken, "d4", 3),
-            (true, Some("d1".into()))
+            state.record(url, Status::Broken, day(15), WEEKLY),
+            (true, since.clone())
         );
         // A timeout after rotting keeps it rotted: no evidence it came back.
         assert_eq!(
-            state.record(url, Status::Unreachable, "d5", 3),
-            (true, Some("d1".into()))
+            state.record(url, Status::Unreachable, day(22), WEEKLY),
+            (true, since)
         );
         // It answers again: the streak ends.
-        assert_eq!(state.record(url, Status::Ok, "d6", 3), (false, None));
         assert_eq!(
-            state.record(url, Status::Broken, "d7", 3),
-            (false, Some("d7".into()))
+            state.record(url, Status::Ok, day(23), WEEKLY),
+            (false, None)
+        );
+        assert_eq!(
+            state.record(url, Status::Broken, day(24), WEEKLY),
+            (false, Some("2026-11-24T03:00:00Z".into()))
         );
         let h = &state.links[url];
         assert_eq!(h.consecutive_broken, 1);
-        assert_eq!(h.last_ok.as_deref(), Some("d6"));
+        assert_eq!(h.last_ok.as_deref(), Some("2026-11-23T03:00:00Z"));
         assert_eq!(h.recent.len(), 7);
+    }
+
+    #[test]
+    fn rot_needs_time_as_well_as_runs() {
+        let url = "https://down-for-an-hour.example/";
+        // Three re-runs on one afternoon: enough runs, not enough time.
+        let mut state = State::new();
+        let afternoon = [
+            day(6),
+            day(6) + time::Duration::hours(1),
+            day(6) + time::Duration::hours(2),
+        ];
+        for now in afternoon {
+            assert!(!state.record(url, Status::Broken, now, WEEKLY).0);
+        }
+        // It keeps failing: rotted once the streak spans the minimum time.
+        assert!(!state.record(url, Status::Broken, day(12), WEEKLY).0);
+        assert!(state.record(url, Status::Broken, day(13), WEEKLY).0);
+        // Enough time, too few runs.
+        let mut state = State::new();
+        assert!(!state.record(url, Status::Broken, day(1), WEEKLY).0);
+        assert!(!state.record(url, Status::Broken, day(29), WEEKLY).0);
+        // `min_days = 0`: runs alone decide.
+        let mut state = State::new();
+        let runs_only = RotRule {
+            runs: 2,
+            min_days: 0,
+        };
+        assert!(!state.record(url, Status::Broken, day(6), runs_only).0);
+        assert!(state.record(url, Status::Broken, day(6), runs_only).0);
+        assert_eq!(
+            WEEKLY.describe(),
+            "broken in 3 consecutive runs over at least 7 days"
+        );
+        assert_eq!(runs_only.describe(), "broken in 2 consecutive runs");
     }
 
     #[test]
@@ -211,9 +326,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/state.json");
         let mut state = State::new();
-        state.record("https://a/", Status::Broken, "d1", 3);
-        state.record("https://b/", Status::Ok, "d1", 3);
-        state.finish_run(&BTreeSet::from(["https://a/"]), "d1");
+        state.record("https://a/", Status::Broken, day(1), WEEKLY);
+        state.record("https://b/", Status::Ok, day(1), WEEKLY);
+        state.finish_run(&BTreeSet::from(["https://a/"]), "2026-11-01T03:00:00Z");
         state.save(&path).unwrap();
         let loaded = State::load(&path).unwrap();
         assert_eq!(loaded, state);

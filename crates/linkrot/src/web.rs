@@ -1,11 +1,13 @@
 //! The web checker: HEAD then GET, redirects followed one hop at a time (so
 //! each hop is recorded), per-host and overall concurrency limits, a timeout
-//! per request, retries with backoff that honour `retry-after`.
+//! per request, retries with backoff that honour `retry-after`, and a
+//! circuit breaker per host: a dead host costs its retries once, not once
+//! per link.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::{Method, StatusCode, Url};
@@ -19,6 +21,14 @@ use crate::{Error, LinkrotConfig, Status};
 pub struct WebOptions {
     /// Timeout of one request (connecting included).
     pub timeout: Duration,
+    /// Consecutive connection-level failures (DNS, refused, TLS, timeouts,
+    /// broken connections) after which a host gets no more requests: its
+    /// remaining links get the same verdict at once. Any HTTP answer from
+    /// the host resets the count.
+    pub breaker_threshold: u32,
+    /// How long an open breaker blocks its host before one request may try
+    /// again (matters when a checker is reused across runs).
+    pub breaker_cooldown: Duration,
     /// Retries after the first attempt (timeouts, connection and DNS errors, 5xx, 408, 429).
     pub max_retries: u32,
     /// First backoff; doubles per retry, with jitter.
@@ -46,7 +56,9 @@ pub struct WebOptions {
 impl Default for WebOptions {
     fn default() -> Self {
         WebOptions {
-            timeout: Duration::from_secs(20),
+            timeout: Duration::from_secs(10),
+            breaker_threshold: 3,
+            breaker_cooldown: Duration::from_secs(60),
             max_retries: 2,
             backoff_base: Duration::from_secs(1),
             backoff_max: Duration::from_secs(30),
@@ -140,9 +152,80 @@ pub struct WebChecker {
 struct HostSlot {
     slots: Semaphore,
     not_before: Mutex<Option<tokio::time::Instant>>,
+    breaker: Mutex<HostBreaker>,
+    /// Woken whenever a request to the host ends.
+    settled: tokio::sync::Notify,
+}
+
+/// A host's circuit breaker.
+#[derive(Debug, Default)]
+struct HostBreaker {
+    /// Connection-level failures in a row.
+    failures: u32,
+    /// Requests on their way.
+    in_flight: usize,
+    /// While open: the failure every blocked request reports, and since when.
+    open: Option<(Failure, Instant)>,
+}
+
+/// May a request go to the host now?
+enum Gate {
+    Go,
+    /// Its breaker is open: report this failure instead.
+    Down(Failure),
+    /// It just failed and other requests are still out: wait for their
+    /// verdict rather than add one more to a host that may be dead.
+    Wait,
 }
 
 impl HostSlot {
+    fn lock_breaker(&self) -> std::sync::MutexGuard<'_, HostBreaker> {
+        self.breaker.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Counts a request in flight when it may go. After the cooldown of an
+    /// open breaker one request may try again.
+    fn gate(&self, cooldown: Duration) -> Gate {
+        let mut breaker = self.lock_breaker();
+        let in_flight = breaker.in_flight;
+        if let Some((failure, since)) = breaker.open.as_mut() {
+            if since.elapsed() < cooldown || in_flight > 0 {
+                return Gate::Down(failure.clone());
+            }
+            *since = Instant::now();
+        } else if breaker.failures > 0 && in_flight > 0 {
+            return Gate::Wait;
+        }
+        breaker.in_flight += 1;
+        Gate::Go
+    }
+
+    /// Ends a request counted by [`HostSlot::gate`]: an answer (`None`)
+    /// closes the breaker, a failure counts towards opening it.
+    fn settle(&self, failure: Option<&Failure>, threshold: u32) {
+        {
+            let mut breaker = self.lock_breaker();
+            breaker.in_flight = breaker.in_flight.saturating_sub(1);
+            match failure {
+                None => {
+                    breaker.failures = 0;
+                    breaker.open = None;
+                }
+                Some(failure) => {
+                    breaker.failures += 1;
+                    if breaker.failures >= threshold.max(1) {
+                        breaker.open = Some((failure.clone(), Instant::now()));
+                    }
+                }
+            }
+        }
+        self.settled.notify_waiters();
+    }
+
+    fn is_open(&self) -> bool {
+        self.lock_breaker().open.is_some()
+    }
+
     fn pause_for(&self, wait: Duration) {
         let until = tokio::time::Instant::now() + wait;
         let mut not_before = self.not_before.lock().unwrap_or_else(|e| e.into_inner());
@@ -167,6 +250,8 @@ enum Attempt {
         retry_after: Option<Duration>,
     },
     Failed(Failure),
+    /// Not sent: the host's breaker is open; this was its last failure.
+    HostDown(Failure),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -175,7 +260,7 @@ enum AttemptKind {
     Failed,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Failure {
     Timeout,
     Dns { permanent: bool, message: String },
@@ -276,9 +361,18 @@ impl WebChecker {
     ) -> WebOutcome {
         let attempt_kind = match &attempt {
             Attempt::Response { .. } => AttemptKind::Response,
-            Attempt::Failed(_) => AttemptKind::Failed,
+            Attempt::Failed(_) | Attempt::HostDown(_) => AttemptKind::Failed,
         };
-        let tries = if attempts == 1 {
+        let (attempt, host_down) = match attempt {
+            Attempt::HostDown(failure) => (Attempt::Failed(failure), true),
+            other => (other, false),
+        };
+        let tries = if host_down {
+            format!(
+                " (the host failed {} times in a row: not asked again this run)",
+                self.options.breaker_threshold.max(1)
+            )
+        } else if attempts <= 1 {
             String::new()
         } else {
             format!(" ({attempts} attempts)")
@@ -353,6 +447,8 @@ impl WebChecker {
             Attempt::Failed(Failure::Other(message)) => {
                 WebOutcome::new(Status::Unreachable, format!("{message}{tries}"))
             }
+            // Turned into `Failed` above.
+            Attempt::HostDown(_) => WebOutcome::new(Status::Unreachable, "the host is down"),
         };
         if !hops.is_empty() && out.status != Status::Ok {
             let chain = describe_hops(&hops, last);
@@ -383,6 +479,11 @@ impl WebChecker {
                     None => self.backoff(attempts),
                 },
                 Attempt::Response { .. } => return (attempt, attempts),
+                // Nothing was sent: the host is down.
+                Attempt::HostDown(_) => return (attempt, attempts - 1),
+                // That failure may have opened the host's breaker: then a
+                // retry would only be refused.
+                Attempt::Failed(_) if self.host_is_down(url) => return (attempt, attempts),
                 Attempt::Failed(_) => self.backoff(attempts),
             };
             if attempts > self.options.max_retries {
@@ -407,6 +508,12 @@ impl WebChecker {
         }
     }
 
+    fn host_is_down(&self, url: &Url) -> bool {
+        let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+        let key = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
+        self.host_slot(&key, &host).is_open()
+    }
+
     async fn send(&self, method: Method, url: &Url) -> Attempt {
         let host = url.host_str().unwrap_or("").to_ascii_lowercase();
         let key = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
@@ -418,6 +525,23 @@ impl WebChecker {
         while let Some(wait) = slot.pause_left() {
             tokio::time::sleep(wait).await;
         }
+        // Checked after the wait for the host's slot: the requests queued
+        // behind the ones that failed learn it here, without a request.
+        loop {
+            // Registered before the check, so no wake-up is missed.
+            let settled = slot.settled.notified();
+            match slot.gate(self.options.breaker_cooldown) {
+                Gate::Go => break,
+                Gate::Down(failure) => return Attempt::HostDown(failure),
+                Gate::Wait => settled.await,
+            }
+        }
+        // Settles the request even if this future is dropped mid-way.
+        let mut pending = Pending {
+            slot: &slot,
+            threshold: self.options.breaker_threshold,
+            done: false,
+        };
         let _global = self.global.acquire().await;
         let request = self
             .client
@@ -430,6 +554,7 @@ impl WebChecker {
         match request.send().await {
             // The body is never read: dropping the response closes it.
             Ok(resp) => {
+                pending.settle(None);
                 let retry_after = resp
                     .headers()
                     .get(reqwest::header::RETRY_AFTER)
@@ -451,7 +576,11 @@ impl WebChecker {
                     retry_after,
                 }
             }
-            Err(e) => Attempt::Failed(classify_error(&e)),
+            Err(e) => {
+                let failure = classify_error(&e);
+                pending.settle(Some(&failure));
+                Attempt::Failed(failure)
+            }
         }
     }
 
@@ -470,6 +599,8 @@ impl WebChecker {
                 Arc::new(HostSlot {
                     slots: Semaphore::new(limit),
                     not_before: Mutex::new(None),
+                    breaker: Mutex::new(HostBreaker::default()),
+                    settled: tokio::sync::Notify::new(),
                 })
             })
             .clone()
@@ -483,6 +614,36 @@ impl WebChecker {
             .min(self.options.backoff_max);
         // Jitter in [50 %, 100 %] so retries from many links spread out.
         exp.mul_f64(0.5 + fastrand::f64() / 2.0)
+    }
+}
+
+/// A request counted in flight at its host until settled.
+struct Pending<'a> {
+    slot: &'a HostSlot,
+    threshold: u32,
+    done: bool,
+}
+
+impl Pending<'_> {
+    fn settle(&mut self, failure: Option<&Failure>) {
+        if !self.done {
+            self.done = true;
+            self.slot.settle(failure, self.threshold);
+        }
+    }
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        // Abandoned (the check was cancelled): no verdict either way, but
+        // the request is no longer in flight.
+        if !self.done {
+            self.done = true;
+            let mut breaker = self.slot.lock_breaker();
+            breaker.in_flight = breaker.in_flight.saturating_sub(1);
+            drop(breaker);
+            self.slot.settled.notify_waiters();
+        }
     }
 }
 

@@ -5,7 +5,9 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use archmanual_linkrot::{LinkrotConfig, Options, State, Status, WebChecker, check_blocking};
+use archmanual_linkrot::{
+    LinkrotConfig, Options, RotRule, State, Status, WebChecker, check_blocking,
+};
 use common::{WebServer, entry, links, unused_github, web_options};
 use time::macros::datetime;
 
@@ -36,7 +38,7 @@ fn links_rot_only_after_n_consecutive_broken_runs() {
         let mut state = State::load(&state_path).unwrap();
         assert_eq!(state.runs, run as u64);
         let options = Options {
-            rot_after: 3,
+            rule: RotRule::default(),
             now: *now,
         };
         let report = check_blocking(

@@ -9,7 +9,7 @@ use std::time::Duration;
 use archmanual_github::Client;
 use archmanual_linkrot::{
     CollectedLink, LinkKind, LinkReport, LinkrotConfig, MAX_MARKDOWN_BYTES, Occurrence, Report,
-    State, Status, Summary, WebChecker, render_markdown,
+    RotRule, State, Status, Summary, WebChecker, render_markdown,
 };
 use common::{WebServer, github_config, run, web_options};
 use github_standin::{Standin, StandinConfig, World};
@@ -81,9 +81,13 @@ fn json_report_has_the_documented_shape() {
     let json: Value = serde_json::from_str(&report.to_json()).unwrap();
     assert_eq!(
         keys(&json),
-        BTreeSet::from(["version", "generated_at", "summary", "links"])
+        BTreeSet::from(["version", "generated_at", "rule", "summary", "links"])
     );
     assert_eq!(json["version"], 1);
+    assert_eq!(
+        json["rule"],
+        serde_json::json!({ "runs": 1, "min-days": 0 })
+    );
     assert!(json["generated_at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(
         keys(&json["summary"]),
@@ -159,7 +163,7 @@ fn json_report_has_the_documented_shape() {
 #[test]
 fn markdown_lists_rotted_first_by_file_then_moved_archived_and_transient() {
     let (report, missing) = mixed_report();
-    let md = render_markdown(&report, 1, MAX_MARKDOWN_BYTES);
+    let md = render_markdown(&report, MAX_MARKDOWN_BYTES);
     let pos = |needle: &str| {
         md.find(needle)
             .unwrap_or_else(|| panic!("{needle:?} missing in\n{md}"))
@@ -218,11 +222,12 @@ fn markdown_stays_under_its_size_cap() {
     let report = Report {
         version: 1,
         generated_at: "2026-11-27T03:00:00Z".into(),
+        rule: RotRule::default(),
         summary: Summary::of(&links),
         links,
     };
     for cap in [MAX_MARKDOWN_BYTES, 65_000] {
-        let md = render_markdown(&report, 3, cap);
+        let md = render_markdown(&report, cap);
         assert!(md.len() <= cap, "{} > {cap}", md.len());
         assert!(
             md.contains("_Report truncated to fit: "),

@@ -335,3 +335,65 @@ fn retry_after_pauses_the_whole_host() {
         );
     }
 }
+
+#[test]
+fn a_dead_host_costs_its_retries_once_not_once_per_link() {
+    let blackhole = github_standin::Blackhole::start();
+    let refused = github_standin::closed_port();
+    let mut urls: Vec<String> = (0..10)
+        .map(|i| format!("http://silent.test:{}/p{i}", blackhole.port()))
+        .collect();
+    urls.extend((0..10).map(|i| format!("http://refused.test:{refused}/p{i}")));
+    urls.extend((0..10).map(|i| format!("https://nxdomain.invalid/p{i}")));
+    // A live host beside them is not affected.
+    let server = WebServer::start(Duration::from_secs(1));
+    urls.push(server.url("web.test", "/ok"));
+    let mut options = web_options(Duration::from_millis(300));
+    options.max_retries = 2;
+    options.host_concurrency = 1;
+    for host in ["silent.test", "refused.test"] {
+        options
+            .resolve
+            .push((host.to_owned(), std::net::IpAddr::from([127, 0, 0, 1])));
+    }
+    let web = Arc::new(WebChecker::new(options).unwrap());
+    let mut state = State::new();
+    let (report, order) = run(
+        &links(&urls),
+        &LinkrotConfig::default(),
+        &web,
+        &unused_github(),
+        &mut state,
+        1,
+    );
+    assert_eq!(order.len(), urls.len());
+    // Three failures in a row, then no more requests: counted at the server.
+    assert_eq!(
+        blackhole.requests(),
+        3,
+        "{:?}",
+        blackhole.requests_by_host()
+    );
+    for url in &urls[..20] {
+        let e = entry(&report, url);
+        assert_eq!((e.status, e.rotted), (Status::Unreachable, false), "{e:?}");
+    }
+    let skipped = urls[..20]
+        .iter()
+        .filter(|u| {
+            entry(&report, u)
+                .detail
+                .as_deref()
+                .unwrap()
+                .contains("not asked again this run")
+        })
+        .count();
+    assert!(skipped >= 14, "{skipped} links answered by the breaker");
+    // A name that does not exist stays broken for every link of the host.
+    for url in &urls[20..30] {
+        let e = entry(&report, url);
+        assert_eq!(e.status, Status::Broken, "{e:?}");
+        assert!(e.detail.as_deref().unwrap().contains("does not resolve"));
+    }
+    assert_eq!(entry(&report, &urls[30]).status, Status::Ok);
+}

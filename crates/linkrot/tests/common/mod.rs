@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use archmanual_linkrot::{
-    CollectedLink, LinkrotConfig, Occurrence, Options, Progress, Report, State, WebChecker,
-    WebOptions, check_blocking,
+    CollectedLink, LinkrotConfig, Occurrence, Options, Progress, Report, RotRule, State,
+    WebChecker, WebOptions, check_blocking,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -246,7 +246,8 @@ pub fn links(urls: &[String]) -> Vec<CollectedLink> {
         .collect()
 }
 
-/// One run; returns the report and the URLs in the order they finished.
+/// One run (rotted after `rot_after` broken runs, however close together);
+/// returns the report and the URLs in the order they finished.
 pub fn run(
     links: &[CollectedLink],
     config: &LinkrotConfig,
@@ -256,7 +257,10 @@ pub fn run(
     rot_after: u32,
 ) -> (Report, Vec<String>) {
     let options = Options {
-        rot_after,
+        rule: RotRule {
+            runs: rot_after,
+            min_days: 0,
+        },
         ..Options::default()
     };
     let mut order = Vec::new();
