@@ -59,7 +59,7 @@ impl CacheData {
 
     pub(crate) fn save(&self, path: &Path) -> std::io::Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        archmanual_github_snapshot::write_atomic(path, text.as_bytes())
+        archmanual_atomic_write::write_atomic(path, text.as_bytes())
     }
 
     pub(crate) fn fresh_repo(&self, key: &str, now: u64, ttl: u64) -> Option<&CachedRepo> {

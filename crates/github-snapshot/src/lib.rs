@@ -247,7 +247,7 @@ impl Snapshot {
     /// Writes the snapshot atomically: a temporary file in the same
     /// directory, then a rename, so readers never see half a file.
     pub fn save(&self, path: &Path) -> Result<(), SnapshotError> {
-        write_atomic(path, self.to_json().as_bytes()).map_err(|source| SnapshotError::Io {
+        archmanual_atomic_write::write_atomic(path, self.to_json().as_bytes()).map_err(|source| SnapshotError::Io {
             path: path.to_owned(),
             source,
         })
@@ -279,33 +279,6 @@ impl Snapshot {
             .and_then(SnapshotEntry::meta)
             .map(|m| m.stars)
     }
-}
-
-/// Writes `bytes` to `path` through a temporary sibling file and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir)?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "snapshot".to_owned());
-    // Unique per process and call, so concurrent writers never share a temp file.
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{file_name}.{}.{n}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// A star count as shown in the book: `★ 999`, `★ 1.2k`, `★ 12.3k`, `★ 123k`, `★ 1.5M`.

@@ -5,7 +5,9 @@ mod directive;
 mod entry;
 pub mod heading_id;
 pub mod html;
+mod load;
 mod parse;
+mod source;
 mod span;
 mod target;
 
@@ -13,6 +15,10 @@ pub use book::{BookModel, ChapterModel};
 pub use directive::Directive;
 pub use entry::{Entry, EntryProblem, EntryProblemKind};
 pub use mdbook_markdown::MarkdownOptions;
+pub use load::{
+    ChapterProblem, ConfigError, LoadError, LoadedBook, MDBOOK_KEYS, Sources, preprocessor_config,
+};
+pub use source::{EncodingError, SourceError, SourceFile};
 pub use span::{LineIndex, Span};
 pub use target::{LinkTarget, is_external, resolve_relative};
 

@@ -1,0 +1,400 @@
+//! One book loader for every tool: `book.toml` (with `MDBOOK_*` environment
+//! overrides) and SUMMARY.md read exactly as mdBook 0.5 reads them, chapter
+//! files read as [`SourceFile`]s. Unlike `MDBook::load` it never writes into
+//! the book (mdBook creates missing chapter files unless
+//! `create-missing = false`): a missing or unreadable chapter becomes an
+//! empty chapter and a [`ChapterProblem`], for the caller to report.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use mdbook_preprocessor::config::Config;
+use mdbook_summary::{Link, SummaryItem};
+use serde::de::DeserializeOwned;
+
+use crate::source::{EncodingError, SourceError, SourceFile};
+use crate::{BookModel, ParseOptions, Span};
+
+/// Keys mdBook itself reads from a `[preprocessor.NAME]` table.
+pub const MDBOOK_KEYS: &[&str] = &["command", "optional", "renderers", "before", "after"];
+
+/// Why a book could not be loaded at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// `book.toml` (or an `MDBOOK_*` variable) is invalid.
+    #[error("{path}: {message}", path = path.display())]
+    Config {
+        /// book.toml.
+        path: PathBuf,
+        /// mdBook's error chain.
+        message: String,
+    },
+    /// SUMMARY.md is missing, unreadable or does not parse.
+    #[error("{path}: {message}", path = path.display())]
+    Summary {
+        /// SUMMARY.md.
+        path: PathBuf,
+        /// What is wrong (mdBook's parser names line and column).
+        message: String,
+    },
+    /// A chapter file exists but cannot be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+}
+
+/// A `[preprocessor.NAME]` table that does not deserialize. The same error,
+/// word for word, in `archmanual lint`, `archmanual build` and the
+/// preprocessor binaries.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("book.toml [preprocessor.{table}]: {message}")]
+pub struct ConfigError {
+    /// The preprocessor's name.
+    pub table: String,
+    /// What is wrong (serde names the key and the keys that are allowed).
+    pub message: String,
+}
+
+/// Reads the typed settings of `[preprocessor.NAME]` from a book config,
+/// without the keys mdBook itself uses. `T` should be
+/// `#[serde(deny_unknown_fields)]`, so a misspelled key is an error.
+pub fn preprocessor_config<T: DeserializeOwned + Default>(
+    config: &Config,
+    name: &str,
+) -> Result<T, ConfigError> {
+    let err = |message: String| ConfigError {
+        table: name.to_string(),
+        message,
+    };
+    let table: Option<serde_json::Value> = config
+        .get(&format!("preprocessor.{name}"))
+        .map_err(|e| err(format!("{e:#}")))?;
+    let Some(mut table) = table else {
+        return Ok(T::default());
+    };
+    if let Some(map) = table.as_object_mut() {
+        for key in MDBOOK_KEYS {
+            map.remove(*key);
+        }
+    }
+    serde_json::from_value(table).map_err(|e| {
+        err(format!(
+            "{e}; remove or correct the key (the settings are listed in the preprocessor's README)"
+        ))
+    })
+}
+
+/// A chapter SUMMARY.md lists that could not be loaded as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChapterProblem {
+    /// The file does not exist.
+    Missing {
+        /// Relative to the source directory, as written in SUMMARY.md.
+        path: PathBuf,
+    },
+    /// The file is not UTF-8.
+    Encoding {
+        /// Relative to the source directory.
+        path: PathBuf,
+        /// Where the first bad byte is and what the file looks like.
+        error: EncodingError,
+    },
+}
+
+impl ChapterProblem {
+    /// The chapter's path relative to the source directory.
+    pub fn path(&self) -> &Path {
+        match self {
+            ChapterProblem::Missing { path } | ChapterProblem::Encoding { path, .. } => path,
+        }
+    }
+}
+
+/// The book as mdBook sees it before any preprocessor runs, read once.
+#[derive(Debug, Clone)]
+pub struct LoadedBook {
+    /// The book's root (where book.toml is).
+    pub root: PathBuf,
+    /// book.toml with environment overrides applied.
+    pub config: Config,
+    /// The source directory (`root` joined with `book.src`).
+    pub src_dir: PathBuf,
+    /// How chapters parse (from `[output.html]`).
+    pub options: ParseOptions,
+    /// SUMMARY.md.
+    pub summary: SourceFile,
+    /// The chapters as mdBook would load them (contents are the
+    /// [`SourceFile::text`]s); missing or unreadable chapters are empty.
+    pub book: Book,
+    /// Every chapter file read, by path relative to the source directory,
+    /// plus `SUMMARY.md`.
+    pub sources: Sources,
+    /// Chapters that could not be loaded, in SUMMARY order.
+    pub problems: Vec<ChapterProblem>,
+}
+
+impl LoadedBook {
+    /// Loads the book at `root` without writing anything.
+    pub fn load(root: &Path) -> Result<LoadedBook, LoadError> {
+        let config_file = root.join("book.toml");
+        let config_err = |e: mdbook_preprocessor::errors::Error| LoadError::Config {
+            path: config_file.clone(),
+            message: format!("{e:#}"),
+        };
+        let mut config = if config_file.exists() {
+            Config::from_disk(&config_file).map_err(config_err)?
+        } else {
+            Config::default()
+        };
+        config.update_from_env().map_err(config_err)?;
+        let src_dir = root.join(&config.book.src);
+        let summary_path = src_dir.join("SUMMARY.md");
+        let summary = SourceFile::read(&summary_path).map_err(|e| match e {
+            SourceError::Io { source, .. } => LoadError::Summary {
+                path: summary_path.clone(),
+                message: format!(
+                    "cannot read it ({source}); pass the directory that holds book.toml"
+                ),
+            },
+            other => LoadError::Source(other),
+        })?;
+        let parsed =
+            mdbook_summary::parse_summary(summary.text()).map_err(|e| LoadError::Summary {
+                path: summary_path.clone(),
+                message: format!("{e:#}"),
+            })?;
+        let mut loader = Loader {
+            src_dir: &src_dir,
+            sources: BTreeMap::new(),
+            problems: Vec::new(),
+        };
+        let items = parsed
+            .prefix_chapters
+            .iter()
+            .chain(&parsed.numbered_chapters)
+            .chain(&parsed.suffix_chapters)
+            .map(|i| loader.item(i, Vec::new()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let Loader {
+            mut sources,
+            problems,
+            ..
+        } = loader;
+        sources.insert(PathBuf::from("SUMMARY.md"), summary.clone());
+        Ok(LoadedBook {
+            root: root.to_path_buf(),
+            options: ParseOptions::from_config(&config),
+            config,
+            src_dir,
+            summary,
+            book: Book::new_with_items(items),
+            sources: Sources(sources),
+            problems,
+        })
+    }
+
+    /// Parses every chapter into the shared model.
+    pub fn model(&self) -> BookModel {
+        BookModel::from_book(&self.book, &self.options)
+    }
+
+    /// The typed `[preprocessor.NAME]` settings (see [`preprocessor_config`]).
+    pub fn preprocessor_config<T: DeserializeOwned + Default>(
+        &self,
+        name: &str,
+    ) -> Result<T, ConfigError> {
+        preprocessor_config(&self.config, name)
+    }
+
+    /// True if book.toml has a `[preprocessor.NAME]` table.
+    pub fn declares_preprocessor(&self, name: &str) -> bool {
+        self.config
+            .get::<serde_json::Value>(&format!("preprocessor.{name}"))
+            .ok()
+            .flatten()
+            .is_some()
+    }
+
+    /// Where SUMMARY.md names `path` (the link's destination), for findings.
+    pub fn summary_span(&self, path: &Path) -> Option<Span> {
+        let want = path.to_string_lossy().replace('\\', "/");
+        let text = self.summary.text();
+        ["(", "(./", "(<", "(<./"].iter().find_map(|prefix| {
+            let at = text.find(&format!("{prefix}{want}"))? + prefix.len();
+            Some(Span::new(at, at + want.len()))
+        })
+    }
+}
+
+struct Loader<'a> {
+    src_dir: &'a Path,
+    sources: BTreeMap<PathBuf, SourceFile>,
+    problems: Vec<ChapterProblem>,
+}
+
+impl Loader<'_> {
+    fn item(&mut self, item: &SummaryItem, parents: Vec<String>) -> Result<BookItem, LoadError> {
+        Ok(match item {
+            SummaryItem::Link(link) => BookItem::Chapter(self.chapter(link, parents)?),
+            SummaryItem::PartTitle(t) => BookItem::PartTitle(t.clone()),
+            _ => BookItem::Separator,
+        })
+    }
+
+    fn chapter(&mut self, link: &Link, parents: Vec<String>) -> Result<Chapter, LoadError> {
+        let mut ch = match &link.location {
+            Some(loc) => {
+                // As mdBook: absolute locations are used as they are, and the
+                // chapter's path is the location relative to the source dir.
+                let location = if loc.is_absolute() {
+                    loc.clone()
+                } else {
+                    self.src_dir.join(loc)
+                };
+                let rel = location
+                    .strip_prefix(self.src_dir)
+                    .map_or_else(|_| loc.clone(), Path::to_path_buf);
+                let content = match SourceFile::read(&location) {
+                    Ok(file) => {
+                        let text = file.text().to_owned();
+                        self.sources.insert(rel.clone(), file);
+                        text
+                    }
+                    Err(SourceError::Io { source, .. })
+                        if source.kind() == std::io::ErrorKind::NotFound =>
+                    {
+                        self.problems
+                            .push(ChapterProblem::Missing { path: rel.clone() });
+                        String::new()
+                    }
+                    Err(SourceError::Encoding(mut error)) => {
+                        error.path = rel.clone();
+                        self.problems.push(ChapterProblem::Encoding {
+                            path: rel.clone(),
+                            error,
+                        });
+                        String::new()
+                    }
+                    Err(other) => return Err(other.into()),
+                };
+                Chapter::new(&link.name, content, rel, parents.clone())
+            }
+            None => Chapter::new_draft(&link.name, parents.clone()),
+        };
+        ch.number = link.number.clone();
+        let mut sub_parents = parents;
+        sub_parents.push(link.name.clone());
+        ch.sub_items = link
+            .nested_items
+            .iter()
+            .map(|i| self.item(i, sub_parents.clone()))
+            .collect::<Result<_, _>>()?;
+        Ok(ch)
+    }
+}
+
+/// The text of every file a book's findings can point into, keyed by path
+/// relative to the source directory; it gives diagnostics their excerpts.
+#[derive(Debug, Clone, Default)]
+pub struct Sources(pub BTreeMap<PathBuf, SourceFile>);
+
+impl Sources {
+    /// The file at `path` (relative to the source directory).
+    pub fn get(&self, path: &Path) -> Option<&SourceFile> {
+        self.0.get(path)
+    }
+
+    /// Reads the files diagnostics name from `src_dir` (BOM stripped, as the
+    /// diagnostics' offsets expect). Files that cannot be read are left out.
+    pub fn read_for(src_dir: &Path, files: impl IntoIterator<Item = PathBuf>) -> Sources {
+        let mut out = BTreeMap::new();
+        for file in files {
+            if let Ok(s) = SourceFile::read(&src_dir.join(&file)) {
+                out.insert(file, s);
+            }
+        }
+        Sources(out)
+    }
+}
+
+impl archmanual_diagnostics::SourceProvider for Sources {
+    fn source(&self, file: &Path) -> Option<&str> {
+        self.0.get(file).map(SourceFile::text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book(dir: &Path, summary: &str, files: &[(&str, &[u8])]) {
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("book.toml"), "[book]\ntitle = \"t\"\n").unwrap();
+        std::fs::write(dir.join("src/SUMMARY.md"), summary).unwrap();
+        for (name, bytes) in files {
+            std::fs::write(dir.join("src").join(name), bytes).unwrap();
+        }
+    }
+
+    fn listing(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p.clone());
+                }
+                out.push(p);
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn missing_and_non_utf8_chapters_are_problems_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        book(
+            dir.path(),
+            "# S\n\n- [A](a.md)\n- [Gone](sub/gone.md)\n- [Bad](bad.md)\n",
+            &[("a.md", b"\xEF\xBB\xBF# A\n"), ("bad.md", b"# \xB1\xEA\n")],
+        );
+        let before = listing(dir.path());
+        let loaded = LoadedBook::load(dir.path()).unwrap();
+        assert_eq!(listing(dir.path()), before);
+        assert_eq!(loaded.problems.len(), 2);
+        assert_eq!(loaded.problems[0].path(), Path::new("sub/gone.md"));
+        let ChapterProblem::Encoding { error, .. } = &loaded.problems[1] else {
+            panic!("{:?}", loaded.problems[1]);
+        };
+        assert_eq!((error.line, error.column), (1, 3));
+        let model = loaded.model();
+        assert_eq!(model.chapters[0].doc.source, "# A\n");
+        assert!(loaded.sources.get(Path::new("a.md")).unwrap().has_bom());
+        assert_eq!(
+            loaded.summary_span(Path::new("sub/gone.md")).map(|s| s.text(loaded.summary.text())),
+            Some("sub/gone.md")
+        );
+    }
+
+    #[derive(Debug, Default, serde::Deserialize, PartialEq)]
+    #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+    struct Cfg {
+        level: u8,
+    }
+
+    #[test]
+    fn preprocessor_tables_are_typed_without_mdbook_keys() {
+        let config: Config =
+            "[preprocessor.x]\ncommand = \"x\"\nafter = [\"links\"]\nlevel = 3\n[preprocessor.y]\nlevle = 1\n"
+                .parse()
+                .unwrap();
+        assert_eq!(preprocessor_config::<Cfg>(&config, "x").unwrap(), Cfg { level: 3 });
+        assert_eq!(preprocessor_config::<Cfg>(&config, "z").unwrap(), Cfg::default());
+        let e = preprocessor_config::<Cfg>(&config, "y").unwrap_err().to_string();
+        assert!(e.starts_with("book.toml [preprocessor.y]: unknown field `levle`"), "{e}");
+    }
+}
