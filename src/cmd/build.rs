@@ -2,13 +2,14 @@
 //! command preprocessors that `book.toml` declares under the same names (same
 //! order, no subprocesses, one process-wide diagnostics sink).
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use archmanual_diagnostics::{Diagnostic, DiagnosticSink, render_human};
+use archmanual_model::{ChapterProblem, LoadedBook, Sources};
 use mdbook_driver::MDBook;
+use mdbook_summary::Summary;
 
 /// Arguments of `archmanual build`.
 #[derive(Debug, clap::Args)]
@@ -21,23 +22,49 @@ pub(crate) struct Args {
     dest_dir: Option<PathBuf>,
 }
 
-/// Loads the book at `root` with every in-process preprocessor registered
-/// under the names `book.toml` declares. Shared with tests and benchmarks.
-pub(crate) fn load(root: &Path, sink: &DiagnosticSink) -> anyhow::Result<MDBook> {
-    let mut md = MDBook::load(root)
+/// Loads the book at `root` with the one loader every command uses (so
+/// nothing is ever created in the book, whatever `create-missing` says) and
+/// registers every in-process preprocessor under the names `book.toml`
+/// declares. A missing or non-UTF-8 chapter, or an invalid
+/// `[preprocessor.*]` table, fails here with the words `archmanual lint`
+/// uses. Shared with tests and benchmarks.
+pub(crate) fn load(root: &Path, sink: &DiagnosticSink) -> anyhow::Result<(MDBook, Sources)> {
+    let loaded = LoadedBook::load(root)
         .with_context(|| format!("cannot load the book at {}", root.display()))?;
-    let declared = |name: &str| {
-        md.config
-            .get::<serde_json::Value>(&format!("preprocessor.{name}"))
-            .ok()
-            .flatten()
-            .is_some()
-    };
+    let src = loaded.src_dir.display().to_string();
+    if let Some(problem) = loaded.problems.first() {
+        match problem {
+            ChapterProblem::Encoding { error, .. } => bail!("{src}/{error}"),
+            other => {
+                let path = other.path();
+                let at = loaded.summary_span(path).map_or_else(String::new, |span| {
+                    let (line, column) = loaded.summary.line_col(span.start);
+                    format!(":{line}:{column}")
+                });
+                bail!(
+                    "{src}/SUMMARY.md{at}: SUMMARY.md lists `{}`, which does not exist; create the page, fix the path, or make it a draft chapter `- [Title]()` (archmanual never creates chapter files)",
+                    path.display()
+                );
+            }
+        }
+    }
+    loaded.preprocessor_config::<mdbook_catalog::CatalogConfig>(mdbook_catalog::Catalog::NAME)?;
+    loaded.preprocessor_config::<mdbook_github::GithubConfig>(mdbook_github::Github::NAME)?;
+    loaded.preprocessor_config::<mdbook_protocol::Config>(
+        mdbook_protocol::ProtocolPreprocessor::NAME,
+    )?;
     let (catalog, github, protocol) = (
-        declared(mdbook_catalog::Catalog::NAME),
-        declared(mdbook_github::Github::NAME),
-        declared("protocol"),
+        loaded.declares_preprocessor(mdbook_catalog::Catalog::NAME),
+        loaded.declares_preprocessor(mdbook_github::Github::NAME),
+        loaded.declares_preprocessor(mdbook_protocol::ProtocolPreprocessor::NAME),
     );
+    // The chapters are already loaded: give mdBook an empty summary (it reads
+    // no file and creates none) and then the book we read.
+    let mut config = loaded.config.clone();
+    config.build.create_missing = false;
+    let mut md = MDBook::load_with_config_and_summary(root, config, Summary::default())
+        .with_context(|| format!("cannot load the book at {}", root.display()))?;
+    md.book = loaded.book;
     if catalog {
         md.with_preprocessor(mdbook_catalog::Catalog::with_sink(sink.clone()));
     }
@@ -50,7 +77,7 @@ pub(crate) fn load(root: &Path, sink: &DiagnosticSink) -> anyhow::Result<MDBook>
             sink: sink.clone(),
         });
     }
-    Ok(md)
+    Ok((md, loaded.sources))
 }
 
 /// Runs a preprocessor that keeps its own diagnostics and moves them into the
@@ -87,12 +114,12 @@ impl mdbook_preprocessor::Preprocessor for Draining {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     let sink = DiagnosticSink::default();
-    let mut md = load(&args.book, &sink)?;
+    let (mut md, sources) = load(&args.book, &sink)?;
     if let Some(dest) = args.dest_dir {
         md.config.build.build_dir = dest;
     }
     let result = md.build();
-    print_diagnostics(&md, &sink.drain());
+    print_diagnostics(&md, &sources, &sink.drain());
     result.context("the build failed")?;
     eprintln!(
         "built {} into {}",
@@ -102,20 +129,21 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-/// Renders warnings left by the preprocessors, with source excerpts.
-fn print_diagnostics(md: &MDBook, diagnostics: &[Diagnostic]) {
+/// Renders warnings left by the preprocessors, with source excerpts from
+/// the files as loaded (offsets index the text after a byte-order mark).
+fn print_diagnostics(md: &MDBook, loaded: &Sources, diagnostics: &[Diagnostic]) {
     if diagnostics.is_empty() {
         return;
     }
-    let src = md.source_dir();
-    let sources: HashMap<PathBuf, String> = diagnostics
-        .iter()
-        .filter_map(|d| {
-            std::fs::read_to_string(src.join(&d.file))
-                .ok()
-                .map(|t| (d.file.clone(), t))
-        })
-        .collect();
+    // Generated pages and files outside SUMMARY (the snapshot) are read now.
+    let mut sources = Sources::read_for(
+        &md.source_dir(),
+        diagnostics
+            .iter()
+            .map(|d| d.file.clone())
+            .filter(|f| loaded.get(f).is_none()),
+    );
+    sources.0.extend(loaded.0.iter().map(|(k, v)| (k.clone(), v.clone())));
     let stderr = std::io::stderr();
     let color = stderr.is_terminal();
     let _ = render_human(diagnostics, &sources, color, &mut stderr.lock());

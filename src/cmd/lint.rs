@@ -24,7 +24,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     let mut book = Book::load(&args.book)?;
     let mut diagnostics = lint(&book);
     if args.fix {
-        let summary = fix::fix_files(&book.src_dir, &diagnostics)?;
+        let summary = fix::fix_files(&book, &diagnostics)?;
         for (file, n) in &summary.files {
             eprintln!(
                 "fixed {n} finding(s) in {}",

@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use archmanual_github::snapshot::{SNAPSHOT_FILE, Snapshot};
+use archmanual_github::snapshot::Snapshot;
 use archmanual_github::{Client, Config, OwnerStatus, RepoStatus, Targets, update_snapshot};
-use archmanual_model::ParseOptions;
-use mdbook_driver::MDBook;
+use archmanual_model::LoadedBook;
 
 /// Arguments of `archmanual refresh`.
 #[derive(Debug, clap::Args)]
@@ -147,17 +146,13 @@ fn run_with(args: Args, mut config: Config) -> anyhow::Result<u8> {
 /// written when GitHub answered nothing (a run with the network down
 /// leaves the file as it was, or absent), nor when the text would not change.
 pub(crate) fn refresh(root: &Path, client: &Client, mode: ProgressMode) -> anyhow::Result<Summary> {
-    let md = MDBook::load(root)
+    // The one loader: reads the book without ever writing into it.
+    let book = LoadedBook::load(root)
         .with_context(|| format!("cannot load the book at {}", root.display()))?;
-    let snapshot_name = md
-        .config
-        .get::<String>("preprocessor.github.snapshot")
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| SNAPSHOT_FILE.to_owned());
-    let path = md.source_dir().join(snapshot_name);
-    let options = ParseOptions::from_config(&md.config);
-    let urls = mdbook_github::collect_urls(&md.book, &options);
+    let github: mdbook_github::GithubConfig =
+        book.preprocessor_config(mdbook_github::Github::NAME)?;
+    let path = book.src_dir.join(&github.snapshot);
+    let urls = mdbook_github::collect_urls(&book.book, &book.options);
     let targets = Targets::from_urls(&urls);
     let existing = Snapshot::load_optional(&path)?;
     let mut snapshot = existing.clone().unwrap_or_default();

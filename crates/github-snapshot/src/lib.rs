@@ -1,7 +1,6 @@
 #![doc = include_str!("../README.md")]
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};

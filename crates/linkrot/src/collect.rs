@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use archmanual_model::{BookModel, ParseOptions, is_external};
+use archmanual_model::{BookModel, is_external};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -40,18 +40,19 @@ pub struct LoadedBook {
     pub model: BookModel,
 }
 
-/// Loads the book at `root` (raw sources, no preprocessors) into the shared model.
+/// Loads the book at `root` (raw sources, no preprocessors) into the shared
+/// model, with the loader every command uses: nothing is written into the
+/// book, a chapter that is missing or not UTF-8 is skipped (`archmanual
+/// lint` reports it).
 pub fn load_book(root: &Path) -> Result<LoadedBook, Error> {
-    let md = mdbook_driver::MDBook::load(root).map_err(|e| Error::Book {
+    let loaded = archmanual_model::LoadedBook::load(root).map_err(|e| Error::Book {
         path: root.to_path_buf(),
-        message: format!("{e:#}"),
+        message: e.to_string(),
     })?;
-    let options = ParseOptions::from_config(&md.config);
-    let model = BookModel::from_book(&md.book, &options);
     Ok(LoadedBook {
         root: root.to_path_buf(),
-        src: md.config.book.src.clone(),
-        model,
+        src: loaded.config.book.src.clone(),
+        model: loaded.model(),
     })
 }
 
@@ -101,6 +102,7 @@ fn slash_path(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use archmanual_model::ParseOptions;
     use mdbook_driver::book::{Book, BookItem, Chapter};
 
     fn chapter(name: &str, path: &str, content: &str) -> BookItem {

@@ -4,7 +4,6 @@ pub mod diff;
 pub mod docs;
 pub mod fix;
 pub mod format;
-mod load;
 pub mod review;
 mod rules;
 mod text;
@@ -14,7 +13,9 @@ use std::path::{Path, PathBuf};
 
 pub use archmanual_diagnostics::{Diagnostic, Fix, Location, Severity};
 use archmanual_github_snapshot::Snapshot;
-use archmanual_model::{BookModel, ChapterModel, ParseOptions, Span};
+use archmanual_model::{
+    BookModel, ChapterModel, ChapterProblem, EncodingError, LoadedBook, ParseOptions, Sources, Span,
+};
 
 /// Errors of the lint library (the findings themselves are [`Diagnostic`]s).
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,13 @@ pub enum LintError {
         /// mdBook's error chain.
         message: String,
     },
+    /// A `[preprocessor.*]` table of book.toml is invalid (the build fails
+    /// with the same message).
+    #[error(transparent)]
+    Config(#[from] archmanual_model::ConfigError),
+    /// A file changed on disk between reading and `--fix` writing it.
+    #[error(transparent)]
+    Source(#[from] archmanual_model::SourceError),
     /// The GitHub snapshot exists but cannot be read.
     #[error(transparent)]
     Snapshot(#[from] archmanual_github_snapshot::SnapshotError),
@@ -131,25 +139,44 @@ pub struct Book {
     pub missing_chapters: Vec<PathBuf>,
     /// How the chapters were parsed (from `[output.html]`).
     pub options: ParseOptions,
-    /// `[preprocessor.github]` of book.toml (defaults when absent or invalid).
+    /// `[preprocessor.github]` of book.toml, as the build reads it.
     pub github: mdbook_github::GithubConfig,
+    /// `[preprocessor.protocol]` of book.toml, as the build reads it.
+    pub protocol: mdbook_protocol::Config,
+    /// Chapter files that are not UTF-8 (they load as empty chapters).
+    pub encoding_errors: Vec<EncodingError>,
+    /// Every file read (chapters and SUMMARY.md), for excerpts and `--fix`.
+    pub files_read: Sources,
 }
 
 impl Book {
-    /// Loads the book at `root` from disk, as mdBook sees it before any
-    /// preprocessor runs (so positions are positions in the source files).
+    /// Loads the book at `root` from disk with the one loader every tool
+    /// uses ([`LoadedBook`]), as mdBook sees it before any preprocessor runs
+    /// (so positions are positions in the source files). Nothing is written.
     pub fn load(root: &Path) -> Result<Book, LintError> {
-        let loaded = load::load(root)?;
-        let options = ParseOptions::from_config(&loaded.config);
-        let src_dir = root.join(&loaded.config.book.src);
-        let model = BookModel::from_book(&loaded.book, &options);
-        let github = github_config(&loaded.config);
-        let snapshot = Snapshot::load_optional(&src_dir.join(&github.snapshot))?;
-        let mut book = Book::from_parts(root.to_path_buf(), src_dir, model, snapshot);
-        book.summary = loaded.summary;
-        book.missing_chapters = loaded.missing;
-        book.options = options;
+        let loaded = LoadedBook::load(root).map_err(|e| LintError::Load {
+            root: root.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let github: mdbook_github::GithubConfig =
+            loaded.preprocessor_config(mdbook_github::Github::NAME)?;
+        let protocol: mdbook_protocol::Config =
+            loaded.preprocessor_config(mdbook_protocol::ProtocolPreprocessor::NAME)?;
+        let model = loaded.model();
+        let snapshot = Snapshot::load_optional(&loaded.src_dir.join(&github.snapshot))?;
+        let mut book = Book::from_parts(root.to_path_buf(), loaded.src_dir.clone(), model, snapshot);
+        book.summary = loaded.summary.text().to_owned();
+        for problem in &loaded.problems {
+            match problem {
+                ChapterProblem::Missing { path } => book.missing_chapters.push(path.clone()),
+                ChapterProblem::Encoding { error, .. } => book.encoding_errors.push(error.clone()),
+                _ => {}
+            }
+        }
+        book.options = loaded.options;
         book.github = github;
+        book.protocol = protocol;
+        book.files_read = loaded.sources;
         Ok(book)
     }
 
@@ -172,6 +199,9 @@ impl Book {
             missing_chapters: Vec::new(),
             options: ParseOptions::default(),
             github: mdbook_github::GithubConfig::default(),
+            protocol: mdbook_protocol::Config::default(),
+            encoding_errors: Vec::new(),
+            files_read: Sources::default(),
         }
     }
 
@@ -192,19 +222,6 @@ impl Book {
     pub fn has_file(&self, path: &Path) -> bool {
         self.files.contains(path)
     }
-}
-
-/// `[preprocessor.github]` without mdBook's own keys, as the preprocessor reads it.
-fn github_config(config: &mdbook_preprocessor::config::Config) -> mdbook_github::GithubConfig {
-    let Ok(Some(serde_json::Value::Object(mut table))) =
-        config.get::<serde_json::Value>("preprocessor.github")
-    else {
-        return mdbook_github::GithubConfig::default();
-    };
-    for key in ["command", "optional", "renderers", "before", "after"] {
-        table.remove(key);
-    }
-    serde_json::from_value(serde_json::Value::Object(table)).unwrap_or_default()
 }
 
 fn walk(dir: &Path, rel: &Path, out: &mut HashSet<PathBuf>) {

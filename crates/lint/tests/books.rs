@@ -132,7 +132,7 @@ fn fix_changes_only_the_fixed_spans() {
         "{fixable_codes:?}"
     );
     let originals = book.sources();
-    let summary = archmanual_lint::fix::fix_files(&book.src_dir, &before).unwrap();
+    let summary = archmanual_lint::fix::fix_files(&book, &before).unwrap();
     assert_eq!(summary.total(), fixable.len());
 
     let after_book = Book::load(tmp.path()).unwrap();

@@ -4,7 +4,7 @@ mod config;
 mod generate;
 mod paths;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use archmanual_diagnostics::{Diagnostic, DiagnosticSink, Severity, render_human};
@@ -117,14 +117,11 @@ impl Preprocessor for Catalog {
         self.sink.extend(warnings);
         if !errors.is_empty() {
             let mut out = Vec::new();
-            let sources: HashMap<PathBuf, String> = errors
-                .iter()
-                .filter_map(|d| {
-                    std::fs::read_to_string(src_dir.join(&d.file))
-                        .ok()
-                        .map(|t| (d.file.clone(), t))
-                })
-                .collect();
+            // The chapter text after any byte-order mark: what the offsets index.
+            let sources = archmanual_model::Sources::read_for(
+                &src_dir,
+                errors.iter().map(|d| d.file.clone()),
+            );
             render_human(&errors, &sources, false, &mut out)?;
             let n = errors.len();
             let what = if errors.iter().all(|d| d.code == codes::MALFORMED_ENTRY) {

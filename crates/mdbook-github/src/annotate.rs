@@ -36,6 +36,28 @@ pub fn annotate_chapter(
     diagnose: bool,
 ) -> Annotated {
     let doc = Document::parse(content, options);
+    annotate(file, &doc, snapshot, config, diagnose, true)
+}
+
+/// The findings [`annotate_chapter`] reports, from a chapter parsed
+/// already (`archmanual lint` reuses its model instead of parsing again).
+pub fn diagnose_document(
+    file: &Path,
+    doc: &Document,
+    snapshot: &Snapshot,
+    config: &GithubConfig,
+) -> Vec<Diagnostic> {
+    annotate(file, doc, snapshot, config, true, false).diagnostics
+}
+
+fn annotate(
+    file: &Path,
+    doc: &Document,
+    snapshot: &Snapshot,
+    config: &GithubConfig,
+    diagnose: bool,
+    with_content: bool,
+) -> Annotated {
     let entry_of_link: HashMap<usize, usize> = doc
         .entries
         .iter()
@@ -105,7 +127,7 @@ pub fn annotate_chapter(
                 ),
                 Some(SnapshotEntry::Found(meta)) => {
                     meta_diagnostics(
-                        &doc, link.dest_span, &key, meta, entry.is_some(), config, &diag,
+                        doc, link.dest_span, &key, meta, entry.is_some(), config, &diag,
                         &mut diagnostics,
                     );
                 }
@@ -119,7 +141,7 @@ pub fn annotate_chapter(
         }
         // Nested list items of the form `[Name](url) - …` (the generated map
         // nests entries under categories) get badges too.
-        if entry.is_none() && !entry_like(&doc.source, link.span) {
+        if entry.is_none() && !doc.entry_form_links.contains(&li) {
             continue;
         }
         if let Some(entry) = entry
@@ -166,10 +188,13 @@ pub fn annotate_chapter(
             insertions.push((link.span.end, badge));
         }
     }
-    let mut out = doc.source.clone();
-    insertions.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
-    for (at, html) in insertions {
-        out.insert_str(at, &html);
+    let mut out = String::new();
+    if with_content {
+        out = doc.source.clone();
+        insertions.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        for (at, html) in insertions {
+            out.insert_str(at, &html);
+        }
     }
     Annotated {
         content: out,
@@ -435,18 +460,6 @@ pub fn star_mentions(text: &str) -> Vec<(std::ops::Range<usize>, u64)> {
     out
 }
 
-/// A link that opens a list item and is followed by ` - `: the entry form,
-/// wherever the list sits.
-fn entry_like(source: &str, link: Span) -> bool {
-    let line_start = source[..link.start].rfind('\n').map_or(0, |i| i + 1);
-    let prefix = source[line_start..link.start].trim_start();
-    let marker = matches!(prefix, "- " | "* " | "+ ")
-        || prefix
-            .strip_suffix(". ")
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-    marker && source[link.end..].starts_with(" - ")
-}
-
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -476,14 +489,14 @@ mod tests {
     }
 
     #[test]
-    fn entry_like_links() {
+    fn entry_form_links_at_any_depth_get_badges_other_links_do_not() {
         let src =
             "- a\n  - [K](https://github.com/a/b) - x\n- 见 [K](https://github.com/a/b) - y\n";
-        let first = src.find("[K]").unwrap();
-        let second = src.rfind("[K]").unwrap();
-        let span = |at: usize| Span::new(at, at + "[K](https://github.com/a/b)".len());
-        assert!(entry_like(src, span(first)));
-        assert!(!entry_like(src, span(second)));
+        let doc = Document::parse(src, &ParseOptions::default());
+        let first = doc.links.iter().position(|l| l.span.start == src.find("[K]").unwrap());
+        let second = doc.links.iter().position(|l| l.span.start == src.rfind("[K]").unwrap());
+        assert!(doc.entry_form_links.contains(&first.unwrap()));
+        assert!(!doc.entry_form_links.contains(&second.unwrap()));
     }
 
     #[test]

@@ -13,7 +13,9 @@ use mdbook_preprocessor::errors::Result as MdResult;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use serde::Deserialize;
 
-pub use annotate::{Annotated, annotate_chapter, badge_html, escape, star_mentions};
+pub use annotate::{
+    Annotated, annotate_chapter, badge_html, diagnose_document, escape, star_mentions,
+};
 
 /// Diagnostic codes of this preprocessor.
 pub mod codes {
@@ -217,8 +219,12 @@ pub fn process(
         // no — and their positions would not be those of a file anyway.
         let (file, diagnose) = match (&ch.source_path, &ch.path) {
             (Some(s), _) => {
-                let on_disk = std::fs::read_to_string(src_dir.join(s)).ok();
-                (s.clone(), on_disk.as_deref() == Some(ch.content.as_str()))
+                // Compared as mdBook loads it: the text after a byte-order mark.
+                let on_disk = archmanual_model::SourceFile::read(&src_dir.join(s)).ok();
+                (
+                    s.clone(),
+                    on_disk.is_some_and(|f| f.text() == ch.content.as_str()),
+                )
             }
             (None, Some(p)) => (p.clone(), false),
             (None, None) => (PathBuf::from(&ch.name), false),

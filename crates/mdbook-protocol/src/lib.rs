@@ -204,9 +204,9 @@ fn to_diagnostic(file: &Path, doc: &Document, b: &CodeBlock, e: &DiagramError) -
 /// Diagram diagnostics for one chapter, for `archmanual lint`: every error and warning of every
 /// ```` ```protocol ```` and sequence ```` ```mermaid ```` fence, located in `file` (a path
 /// relative to the book source directory).
-pub fn chapter_diagnostics(file: &Path, doc: &Document) -> Vec<Diagnostic> {
+pub fn chapter_diagnostics(file: &Path, doc: &Document, cfg: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for f in diagram_blocks(doc, &Config::default()) {
+    for f in diagram_blocks(doc, cfg) {
         match parse(&f.block.content, f.dialect, &Limits::default()) {
             Ok((_, warnings)) => out.extend(
                 warnings
@@ -355,9 +355,14 @@ impl ProtocolPreprocessor {
     }
 }
 
+impl ProtocolPreprocessor {
+    /// The name under `[preprocessor.NAME]`.
+    pub const NAME: &'static str = "protocol";
+}
+
 impl Preprocessor for ProtocolPreprocessor {
     fn name(&self) -> &str {
-        "protocol"
+        Self::NAME
     }
 
     fn run(
@@ -365,7 +370,7 @@ impl Preprocessor for ProtocolPreprocessor {
         ctx: &PreprocessorContext,
         book: Book,
     ) -> mdbook_preprocessor::errors::Result<Book> {
-        let cfg: Config = archmanual_preprocessor_kit::config(ctx, "protocol")
+        let cfg: Config = archmanual_preprocessor_kit::config(ctx, Self::NAME)
             .map_err(|e| mdbook_preprocessor::errors::Error::msg(e.to_string()))?;
         self.process_book(&cfg, book)
     }

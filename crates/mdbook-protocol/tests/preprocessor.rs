@@ -79,7 +79,7 @@ const BROKEN: &str = "# 标题\n\n一段。\n\n```mermaid\nsequenceDiagram\n  A-
 #[test]
 fn errors_have_chapter_line_and_column() {
     let doc = Document::parse(BROKEN, &ParseOptions::default());
-    let ds = chapter_diagnostics(Path::new("theory/x.md"), &doc);
+    let ds = chapter_diagnostics(Path::new("theory/x.md"), &doc, &Config::default());
     let pos: Vec<String> = ds.iter().map(|d| d.position()).collect();
     assert_eq!(pos, ["theory/x.md:8:3", "theory/x.md:15:5"], "{ds:#?}");
     assert!(ds[0].to_string().contains("error[PD005]"), "{}", ds[0]);

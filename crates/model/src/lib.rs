@@ -197,6 +197,11 @@ pub struct Document {
     pub entries: Vec<Entry>,
     /// Items of entry lists that are not well-formed entries.
     pub entry_problems: Vec<EntryProblem>,
+    /// Links (indices into `links`) that open a list item of entry form
+    /// (`[Name](url) - 说明`) at any depth, in any list: the entries plus
+    /// entry-shaped items elsewhere, such as the generated map, which nests
+    /// them under categories.
+    pub entry_form_links: Vec<usize>,
     /// `[text]` that did not become a link.
     pub unlinked_brackets: Vec<UnlinkedBracket>,
     /// Plain text of the first top-level paragraph before any `##` heading.

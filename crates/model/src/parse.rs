@@ -456,6 +456,13 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
         .collect();
     let directives = directive::scan(&source, &code_spans);
     let (entries, entry_problems) = entries_of(&source, &links, &items, &finished_top_lists);
+    let entry_form_links = items
+        .iter()
+        .filter_map(|item| match item_shape(&source, &links, item) {
+            ItemShape::Entry { link, .. } => Some(link),
+            _ => None,
+        })
+        .collect();
     let unlinked_brackets = unlinked_brackets(&source, &text_runs, &links);
 
     Document {
@@ -467,6 +474,7 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
         inline_code,
         entries,
         entry_problems,
+        entry_form_links,
         unlinked_brackets,
         intro,
         lines,

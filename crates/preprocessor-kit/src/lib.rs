@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 pub const SUPPORTED_MDBOOK: &str = ">=0.5.0, <0.6.0";
 
 /// Keys mdBook itself reads from a `[preprocessor.NAME]` table.
-pub const MDBOOK_KEYS: &[&str] = &["command", "optional", "renderers", "before", "after"];
+pub use archmanual_model::MDBOOK_KEYS;
 
 /// What can go wrong while speaking the protocol.
 #[derive(Debug, thiserror::Error)]
@@ -46,13 +46,8 @@ pub enum KitError {
     #[error("{0:#}")]
     Preprocessor(#[source] anyhow_like::Error),
     /// A `[preprocessor.NAME]` setting is wrong.
-    #[error("book.toml [preprocessor.{table}]: {message}")]
-    Config {
-        /// The preprocessor's name.
-        table: String,
-        /// What is wrong and what to do.
-        message: String,
-    },
+    #[error(transparent)]
+    Config(archmanual_model::ConfigError),
     /// Unknown command line.
     #[error(
         "usage: {0} [supports <renderer>]  (normally run by mdBook, which sends JSON on stdin)"
@@ -157,29 +152,14 @@ pub fn run<P: Preprocessor>(
 
 /// Reads the typed settings of `[preprocessor.NAME]`, ignoring the keys
 /// mdBook itself uses. `T` should be `#[serde(deny_unknown_fields)]`, so a
-/// misspelled key is an error naming the table.
+/// misspelled key is an error naming the table. This is
+/// [`archmanual_model::preprocessor_config`], so `archmanual lint` reports a
+/// bad table with the same words.
 pub fn config<T: DeserializeOwned + Default>(
     ctx: &PreprocessorContext,
     name: &str,
 ) -> Result<T, KitError> {
-    let err = |message: String| KitError::Config {
-        table: name.to_string(),
-        message,
-    };
-    let table: Option<serde_json::Value> = ctx
-        .config
-        .get(&format!("preprocessor.{name}"))
-        .map_err(|e| err(format!("{e:#}")))?;
-    let Some(mut table) = table else {
-        return Ok(T::default());
-    };
-    if let Some(map) = table.as_object_mut() {
-        for key in MDBOOK_KEYS {
-            map.remove(*key);
-        }
-    }
-    serde_json::from_value(table)
-        .map_err(|e| err(format!("{e}; see the crate README for the settings")))
+    archmanual_model::preprocessor_config(&ctx.config, name).map_err(KitError::Config)
 }
 
 #[cfg(test)]

@@ -4,10 +4,12 @@ use crate::text::{find_mojibake, find_percent_gbk, has_lossy_leftover};
 use crate::{Context, Fix, Reporter, Rule, RuleMeta};
 
 declare_rule! {
-    /// 乱码：UTF-8 被当成 Latin-1/cp1252 读取，或网址里用了 GBK 百分号编码。
+    /// 乱码：文件不是 UTF-8，UTF-8 被当成 Latin-1/cp1252 读取，或网址里用了 GBK 百分号编码。
     ///
     /// ## 检查什么
     ///
+    /// - 页面文件本身不是 UTF-8（例如用 GBK 保存）：报告第一个非法字节的行列，并说明文件看起来是哪种编码；
+    ///   这样的页面按空页面继续检查，构建会以同样的位置失败；
     /// - 像 `åˆ†å¸ƒå¼` 这样的字符串：按 cp1252 还原成字节后恰好是合法的 UTF-8（这里是“分布式”），
     ///   说明文字被错误地转过一次编码；单独的 `é`、`—` 不会被误报；
     /// - 替换字符 `�`（U+FFFD），说明某次解码已经丢了数据；
@@ -17,7 +19,8 @@ declare_rule! {
     ///
     /// ## 如何修复
     ///
-    /// 第一种情况 `--fix` 会还原成正确的文字（如果转码时丢了字节——cp1252 无法表示 0x81、0x8D、0x8F、0x90、0x9D——
+    /// 不是 UTF-8 的文件按提示用 `iconv` 转成 UTF-8 保存。
+    /// 乱码字符串 `--fix` 会还原成正确的文字（如果转码时丢了字节——cp1252 无法表示 0x81、0x8D、0x8F、0x90、0x9D——
     /// 就只能对照原文手工恢复）；`�` 需要对照原始资料手工恢复；GBK 编码的网址改用
     /// UTF-8 编码（或直接写中文）。
     pub(crate) struct Mojibake {
@@ -33,6 +36,11 @@ impl Rule for Mojibake {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
+        for e in &cx.book.encoding_errors {
+            let d = out.file(&e.path, e.message());
+            d.location = Some(e.location());
+            d.help = Some(e.help());
+        }
         for (file, ch) in cx.sources() {
             let src = ch.doc.source.as_str();
             let mut line_start = 0;

@@ -38,15 +38,8 @@ impl Rule for GithubSnapshot {
             return;
         };
         for (file, ch) in cx.sources() {
-            let annotated = mdbook_github::annotate_chapter(
-                file,
-                &ch.doc.source,
-                &cx.book.options,
-                snapshot,
-                &cx.book.github,
-                true,
-            );
-            for d in annotated.diagnostics {
+            // The chapter parsed once by the lint loader, not again.
+            for d in mdbook_github::diagnose_document(file, &ch.doc, snapshot, &cx.book.github) {
                 out.push(d);
             }
         }

@@ -28,7 +28,7 @@ impl Rule for Diagram {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (file, ch) in cx.sources() {
-            for d in mdbook_protocol::chapter_diagnostics(file, &ch.doc) {
+            for d in mdbook_protocol::chapter_diagnostics(file, &ch.doc, &cx.book.protocol) {
                 out.push(d);
             }
         }
