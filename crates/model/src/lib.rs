@@ -204,6 +204,17 @@ pub struct Document {
     pub entry_form_links: Vec<usize>,
     /// `[text]` that did not become a link.
     pub unlinked_brackets: Vec<UnlinkedBracket>,
+    /// Raw HTML (blocks and inline tags, comments included), merged where
+    /// adjacent, in source order.
+    pub html: Vec<Span>,
+    /// HTML comments `<!-- … -->`, in source order.
+    pub comments: Vec<Span>,
+    /// Prose: runs of text outside code, HTML and link destinations (link
+    /// text and unlinked brackets included), merged where adjacent.
+    pub prose: Vec<Span>,
+    /// URLs (`scheme://…`) written in prose, from the scheme to the first
+    /// whitespace, non-ASCII character or one of `<>"')]`.
+    pub text_urls: Vec<Span>,
     /// Plain text of the first top-level paragraph before any `##` heading.
     pub intro: Option<String>,
     #[serde(skip)]
@@ -250,6 +261,21 @@ impl Document {
     /// The first sentence of the first paragraph after the title (up to `。`, `.` + space, or the paragraph end).
     pub fn intro_sentence(&self) -> Option<String> {
         parse::intro_sentence(self)
+    }
+
+    /// True if `offset` is inside an HTML comment.
+    pub fn in_comment(&self, offset: usize) -> bool {
+        let i = self.comments.partition_point(|s| s.end <= offset);
+        self.comments.get(i).is_some_and(|s| s.start <= offset)
+    }
+
+    /// Every occurrence of `needle` in prose, as source offsets.
+    pub fn prose_matches<'a>(&'a self, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.prose.iter().flat_map(move |run| {
+            run.text(&self.source)
+                .match_indices(needle)
+                .map(move |(i, _)| run.start + i)
+        })
     }
 
     /// True if `offset` is inside a code block or inline code.

@@ -94,6 +94,8 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
     let mut finished_top_lists: Vec<OpenList> = Vec::new();
     let mut group: Option<(u8, String)> = None;
     let mut text_runs: Vec<Span> = Vec::new();
+    let mut prose: Vec<Span> = Vec::new();
+    let mut html: Vec<Span> = Vec::new();
     let mut blockquote_depth = 0usize;
     // The first top-level paragraph before any `##` heading: the page's intro.
     let mut intro: Option<String> = None;
@@ -274,6 +276,9 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
             Event::Text(t) => {
                 push_text(&mut links, &open_links, &mut open_heading, &t);
                 text_runs_push(&mut text_runs, span);
+                if open_code.is_none() {
+                    text_runs_push(&mut prose, span);
+                }
                 if let Some((cb, _)) = open_code.as_mut() {
                     if cb.content.is_empty() {
                         cb.content_span = span;
@@ -297,6 +302,10 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
             }
             Event::HardBreak => push_piece(&mut items, &item_stack, span.start, " "),
             Event::Html(h) | Event::InlineHtml(h) => {
+                match html.last_mut() {
+                    Some(last) if last.end >= span.start => last.end = last.end.max(span.end),
+                    _ => html.push(span),
+                }
                 if let Some(head) = open_heading.as_mut()
                     && open_links.iter().all(|l| !links[l.index].image)
                 {
@@ -464,6 +473,8 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
         })
         .collect();
     let unlinked_brackets = unlinked_brackets(&source, &text_runs, &links);
+    let comments = comments_in(&source, &html);
+    let text_urls = urls_in(&source, &prose);
 
     Document {
         links,
@@ -476,6 +487,10 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
         entry_problems,
         entry_form_links,
         unlinked_brackets,
+        html,
+        comments,
+        prose,
+        text_urls,
         intro,
         lines,
         source,
@@ -513,6 +528,50 @@ fn text_runs_push(runs: &mut Vec<Span>, span: Span) {
         Some(last) if last.end == span.start => last.end = span.end,
         _ => runs.push(span),
     }
+}
+
+/// `<!-- … -->` inside the raw-HTML spans (an unclosed comment runs to the
+/// end of its HTML block, as in the browser).
+fn comments_in(source: &str, html: &[Span]) -> Vec<Span> {
+    let mut out = Vec::new();
+    for h in html {
+        let text = h.text(source);
+        let mut i = 0;
+        while let Some(open) = text[i..].find("<!--") {
+            let open = i + open;
+            let end = text[open + 4..]
+                .find("-->")
+                .map_or(text.len(), |e| open + 4 + e + 3);
+            out.push(Span::new(h.start + open, h.start + end));
+            i = end;
+        }
+    }
+    out
+}
+
+/// `scheme://…` written in prose text (not in code, HTML or a link
+/// destination; link text is prose). A URL starts at its scheme and ends
+/// before whitespace, a non-ASCII character or one of `<>"')]`.
+fn urls_in(source: &str, prose: &[Span]) -> Vec<Span> {
+    let mut out = Vec::new();
+    for run in prose {
+        let text = run.text(source);
+        for (i, _) in text.match_indices("://") {
+            let start = text[..i]
+                .rfind(|c: char| !c.is_ascii_alphanumeric())
+                .map_or(0, |s| s + 1);
+            if start == i {
+                continue;
+            }
+            let end = text[i..]
+                .find(|c: char| {
+                    c.is_whitespace() || !c.is_ascii() || matches!(c, ')' | '>' | '<' | ']' | '"' | '\'')
+                })
+                .map_or(text.len(), |e| i + e);
+            out.push(Span::new(run.start + start, run.start + end));
+        }
+    }
+    out
 }
 
 fn find_def(source: &str, defs: &[(String, Span, String)], label: &str) -> Option<Span> {

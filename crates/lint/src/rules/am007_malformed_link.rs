@@ -32,12 +32,12 @@ impl Rule for MalformedLink {
         for (file, ch) in cx.sources() {
             let src = ch.doc.source.as_str();
             double_brackets(file, ch, out);
-            // Stray `](`.
+            // Stray `](`: link syntax left in the prose (a link that did
+            // not form; code, HTML and comments are not prose).
             let mut reported_to = 0;
-            for (i, _) in src.match_indices("](") {
+            for i in ch.doc.prose_matches("](") {
                 // One finding per broken link, even with several `](` in it.
-                if i < reported_to || ch.doc.in_code(i) || in_link(ch, i) || in_html_comment(src, i)
-                {
+                if i < reported_to || in_link(ch, i) {
                     continue;
                 }
                 let line_end = src[i..].find('\n').map_or(src.len(), |e| i + e);
@@ -140,13 +140,6 @@ fn in_link(ch: &ChapterModel, offset: usize) -> bool {
         .links
         .iter()
         .any(|l| l.span.start <= offset && offset < l.span.end)
-}
-
-fn in_html_comment(src: &str, offset: usize) -> bool {
-    match src[..offset].rfind("<!--") {
-        Some(open) => !src[open..offset].contains("-->"),
-        None => false,
-    }
 }
 
 #[cfg(test)]

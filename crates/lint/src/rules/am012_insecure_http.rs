@@ -91,12 +91,23 @@ impl Rule for InsecureHttp {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (file, ch) in cx.sources() {
-            let src = ch.doc.source.as_str();
-            let lower = src.to_ascii_lowercase();
-            for (i, _) in lower.match_indices("http://") {
-                if ch.doc.in_code(i) || src[..i].ends_with(|c: char| c.is_ascii_alphanumeric()) {
-                    continue;
-                }
+            let doc = &ch.doc;
+            let src = doc.source.as_str();
+            // Link destinations (Markdown and HTML) and URLs written in prose.
+            let mut starts: Vec<usize> = doc
+                .links
+                .iter()
+                .filter_map(|l| l.dest_span)
+                .chain(doc.text_urls.iter().copied())
+                .map(|s| s.start)
+                .filter(|&i| {
+                    src.get(i..i + "http://".len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
+                })
+                .collect();
+            starts.sort_unstable();
+            starts.dedup();
+            for i in starts {
                 let end = src[i..]
                     .find(|c: char| {
                         c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | '<' | '）')

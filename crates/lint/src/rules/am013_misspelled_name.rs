@@ -484,41 +484,14 @@ fn tokens(src: &str) -> impl Iterator<Item = (Span, &str)> {
 /// Code, link destinations, bare URLs, HTML tags and comments.
 fn skipped_spans(ch: &ChapterModel) -> Vec<Span> {
     let doc = &ch.doc;
-    let src = doc.source.as_str();
     let mut out: Vec<Span> = doc.code_blocks.iter().map(|c| c.span).collect();
     out.extend(doc.inline_code.iter().copied());
     out.extend(doc.links.iter().filter_map(|l| l.dest_span));
     out.extend(doc.directives.iter().map(|d| d.span));
-    for (i, _) in src.match_indices("://") {
-        let start = src[..i]
-            .rfind(|c: char| !c.is_ascii_alphanumeric())
-            .map_or(0, |s| s + 1);
-        let end = src[i..]
-            .find(|c: char| {
-                c.is_whitespace() || !c.is_ascii() || matches!(c, ')' | '>' | ']' | '"')
-            })
-            .map_or(src.len(), |e| i + e);
-        out.push(Span::new(start, end));
-    }
-    let mut i = 0;
-    while let Some(open) = src[i..].find('<') {
-        let open = i + open;
-        let rest = &src[open + 1..];
-        let close = if rest.starts_with("!--") {
-            rest.find("-->").map(|c| open + 1 + c + 3)
-        } else if rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/') {
-            rest.find('>').map(|c| open + 1 + c + 1)
-        } else {
-            None
-        };
-        match close {
-            Some(end) => {
-                out.push(Span::new(open, end));
-                i = end;
-            }
-            None => i = open + 1,
-        }
-    }
+    // URLs in prose and raw HTML (tags and comments), from the model.
+    out.extend(doc.text_urls.iter().copied());
+    out.extend(doc.html.iter().copied());
+    out.sort();
     merge(out)
 }
 

@@ -1,4 +1,4 @@
-use archmanual_model::Span;
+use archmanual_model::{LinkKind, Span};
 
 use crate::{Context, Fix, Reporter, Rule, RuleMeta};
 
@@ -29,10 +29,7 @@ impl Rule for FullwidthLinkSyntax {
         for (file, ch) in cx.sources() {
             let src = ch.doc.source.as_str();
             // `]（target）`
-            for (i, _) in src.match_indices("]（") {
-                if ch.doc.in_code(i) {
-                    continue;
-                }
+            for i in ch.doc.prose_matches("]（") {
                 let open = i + "]".len();
                 let line_end = src[open..].find('\n').map_or(src.len(), |e| open + e);
                 let line = &src[open..line_end];
@@ -64,11 +61,22 @@ impl Rule for FullwidthLinkSyntax {
                 d.help = Some("write `[text](target)` with ASCII parentheses".into());
                 d.fix = fix.filter(|f| !f.replacement.contains(char::is_whitespace));
             }
-            // `](target）`: a link whose target runs into a full-width `）`.
-            for (i, _) in src.match_indices("](") {
-                if ch.doc.in_code(i) {
-                    continue;
-                }
+            // `](target）`: a link whose target runs into a full-width `）`
+            // (the `](` of a link, or left in the prose when none formed).
+            let mut opens: Vec<usize> = ch
+                .doc
+                .links
+                .iter()
+                .filter(|l| l.kind == LinkKind::Inline)
+                .filter_map(|l| {
+                    let d = l.dest_span?;
+                    src.get(l.span.start..d.start)?.rfind("](").map(|p| l.span.start + p)
+                })
+                .chain(ch.doc.prose_matches("]("))
+                .collect();
+            opens.sort_unstable();
+            opens.dedup();
+            for i in opens {
                 let start = i + 2;
                 let rest = &src[start..];
                 let end = rest
