@@ -143,7 +143,9 @@ fn print_diagnostics(md: &MDBook, loaded: &Sources, diagnostics: &[Diagnostic]) 
             .map(|d| d.file.clone())
             .filter(|f| loaded.get(f).is_none()),
     );
-    sources.0.extend(loaded.0.iter().map(|(k, v)| (k.clone(), v.clone())));
+    sources
+        .0
+        .extend(loaded.0.iter().map(|(k, v)| (k.clone(), v.clone())));
     let stderr = std::io::stderr();
     let color = stderr.is_terminal();
     let _ = render_human(diagnostics, &sources, color, &mut stderr.lock());

@@ -129,7 +129,10 @@ fn no_command_writes_into_a_book_whose_summary_names_a_missing_file() {
         // mdBook's default would create the file; the loader never does.
         "[book]\ntitle = \"t\"\n",
         &[
-            ("SUMMARY.md", "# Summary\n\n- [A](a.md)\n- [Gone](gone/page.md)\n".as_bytes()),
+            (
+                "SUMMARY.md",
+                "# Summary\n\n- [A](a.md)\n- [Gone](gone/page.md)\n".as_bytes(),
+            ),
             ("a.md", b"# A\n\nNo links here.\n"),
         ],
     );
@@ -144,9 +147,13 @@ fn no_command_writes_into_a_book_whose_summary_names_a_missing_file() {
     let out = run(archmanual()
         .args(["linkrot", "--book"])
         .arg(&root)
-        .arg("--out")
+        .arg("--report-json")
         .arg(tmp.path().join("linkrot.json")));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(listing(&root), before, "linkrot wrote into the book");
 
     let out = run(archmanual()
@@ -154,12 +161,21 @@ fn no_command_writes_into_a_book_whose_summary_names_a_missing_file() {
         .arg(&root)
         .env_remove("GITHUB_TOKEN"));
     let _ = out.status;
-    assert!(!gone.exists() && !gone.parent().unwrap().exists(), "refresh created the chapter");
+    assert!(
+        !gone.exists() && !gone.parent().unwrap().exists(),
+        "refresh created the chapter"
+    );
 
     let (built, err) = build(&root, &tmp.path().join("out"));
     assert!(!built);
-    assert!(err.contains("SUMMARY.md:4:") && err.contains("gone/page.md"), "{err}");
-    assert_eq!(listing(&root).len(), before.len() + usize::from(root.join("src/github-repos.json").exists()));
+    assert!(
+        err.contains("SUMMARY.md:4:") && err.contains("gone/page.md"),
+        "{err}"
+    );
+    assert_eq!(
+        listing(&root).len(),
+        before.len() + usize::from(root.join("src/github-repos.json").exists())
+    );
     assert!(!gone.exists(), "build created the chapter");
 }
 

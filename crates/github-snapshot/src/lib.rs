@@ -246,9 +246,11 @@ impl Snapshot {
     /// Writes the snapshot atomically: a temporary file in the same
     /// directory, then a rename, so readers never see half a file.
     pub fn save(&self, path: &Path) -> Result<(), SnapshotError> {
-        archmanual_atomic_write::write_atomic(path, self.to_json().as_bytes()).map_err(|source| SnapshotError::Io {
-            path: path.to_owned(),
-            source,
+        archmanual_atomic_write::write_atomic(path, self.to_json().as_bytes()).map_err(|source| {
+            SnapshotError::Io {
+                path: path.to_owned(),
+                source,
+            }
         })
     }
 

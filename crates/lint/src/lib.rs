@@ -164,7 +164,8 @@ impl Book {
             loaded.preprocessor_config(mdbook_protocol::ProtocolPreprocessor::NAME)?;
         let model = loaded.model();
         let snapshot = Snapshot::load_optional(&loaded.src_dir.join(&github.snapshot))?;
-        let mut book = Book::from_parts(root.to_path_buf(), loaded.src_dir.clone(), model, snapshot);
+        let mut book =
+            Book::from_parts(root.to_path_buf(), loaded.src_dir.clone(), model, snapshot);
         book.summary = loaded.summary.text().to_owned();
         for problem in &loaded.problems {
             match problem {

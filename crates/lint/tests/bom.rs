@@ -14,7 +14,11 @@ const PAGE: &str = "# 仓库\n\n- [Foo](http://github.com/incubator/foo) - 改�
 fn book(dir: &Path, bom: bool) {
     let src = dir.join("src");
     std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(dir.join("book.toml"), "[book]\ntitle = \"t\"\n[preprocessor.github]\n").unwrap();
+    std::fs::write(
+        dir.join("book.toml"),
+        "[book]\ntitle = \"t\"\n[preprocessor.github]\n",
+    )
+    .unwrap();
     std::fs::write(src.join("SUMMARY.md"), "# Summary\n\n- [仓库](a.md)\n").unwrap();
     let mut bytes = if bom { BOM.to_vec() } else { Vec::new() };
     bytes.extend_from_slice(PAGE.as_bytes());
@@ -39,7 +43,10 @@ fn codes(ds: &[Diagnostic]) -> Vec<&str> {
 #[test]
 fn findings_and_their_positions_ignore_the_bom() {
     let (_tmp, plain, bom) = both();
-    let (p, b) = (lint(&Book::load(&plain).unwrap()), lint(&Book::load(&bom).unwrap()));
+    let (p, b) = (
+        lint(&Book::load(&plain).unwrap()),
+        lint(&Book::load(&bom).unwrap()),
+    );
     for code in ["AM012", "GH002", "GH004"] {
         assert!(codes(&b).contains(&code), "{code} missing: {b:?}");
     }
@@ -60,7 +67,10 @@ fn excerpts_are_the_same_with_and_without_the_bom() {
             color: false,
         };
         let mut out = Vec::new();
-        format::by_name("human").unwrap().write(&report, &mut out).unwrap();
+        format::by_name("human")
+            .unwrap()
+            .write(&report, &mut out)
+            .unwrap();
         String::from_utf8(out).unwrap()
     };
     let (p, b) = (render(&plain), render(&bom));
@@ -84,7 +94,10 @@ fn fix_changes_exactly_the_intended_bytes_and_keeps_the_bom() {
     assert_eq!(&b[..3], BOM);
     assert_eq!(&b[3..], &p[..]);
     let fixed = String::from_utf8(p).unwrap();
-    assert!(!fixed.contains("http://") && !fixed.contains("incubator/foo"), "{fixed}");
+    assert!(
+        !fixed.contains("http://") && !fixed.contains("incubator/foo"),
+        "{fixed}"
+    );
     // Outside the fixed spans nothing moved: same lines, same ends.
     assert_eq!(fixed.lines().count(), PAGE.lines().count());
     assert!(fixed.ends_with(" 。\n"));
@@ -110,7 +123,10 @@ fn github_preprocessor_reports_the_same_findings_for_a_bom_chapter() {
         report.diagnostics
     };
     let (p, b) = (run(&plain), run(&bom));
-    assert!(codes(&b).contains(&"GH002") && codes(&b).contains(&"GH004"), "{b:?}");
+    assert!(
+        codes(&b).contains(&"GH002") && codes(&b).contains(&"GH004"),
+        "{b:?}"
+    );
     assert_eq!(b, p);
 }
 

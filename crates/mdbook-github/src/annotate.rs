@@ -493,8 +493,14 @@ mod tests {
         let src =
             "- a\n  - [K](https://github.com/a/b) - x\n- 见 [K](https://github.com/a/b) - y\n";
         let doc = Document::parse(src, &ParseOptions::default());
-        let first = doc.links.iter().position(|l| l.span.start == src.find("[K]").unwrap());
-        let second = doc.links.iter().position(|l| l.span.start == src.rfind("[K]").unwrap());
+        let first = doc
+            .links
+            .iter()
+            .position(|l| l.span.start == src.find("[K]").unwrap());
+        let second = doc
+            .links
+            .iter()
+            .position(|l| l.span.start == src.rfind("[K]").unwrap());
         assert!(doc.entry_form_links.contains(&first.unwrap()));
         assert!(!doc.entry_form_links.contains(&second.unwrap()));
     }

@@ -14,10 +14,10 @@ mod target;
 pub use book::{BookModel, ChapterModel};
 pub use directive::Directive;
 pub use entry::{Entry, EntryProblem, EntryProblemKind};
-pub use mdbook_markdown::MarkdownOptions;
 pub use load::{
     ChapterProblem, ConfigError, LoadError, LoadedBook, MDBOOK_KEYS, Sources, preprocessor_config,
 };
+pub use mdbook_markdown::MarkdownOptions;
 pub use source::{EncodingError, SourceError, SourceFile};
 pub use span::{LineIndex, Span};
 pub use target::{LinkTarget, is_external, resolve_relative};

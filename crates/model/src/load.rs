@@ -375,7 +375,9 @@ mod tests {
         assert_eq!(model.chapters[0].doc.source, "# A\n");
         assert!(loaded.sources.get(Path::new("a.md")).unwrap().has_bom());
         assert_eq!(
-            loaded.summary_span(Path::new("sub/gone.md")).map(|s| s.text(loaded.summary.text())),
+            loaded
+                .summary_span(Path::new("sub/gone.md"))
+                .map(|s| s.text(loaded.summary.text())),
             Some("sub/gone.md")
         );
     }
@@ -392,9 +394,20 @@ mod tests {
             "[preprocessor.x]\ncommand = \"x\"\nafter = [\"links\"]\nlevel = 3\n[preprocessor.y]\nlevle = 1\n"
                 .parse()
                 .unwrap();
-        assert_eq!(preprocessor_config::<Cfg>(&config, "x").unwrap(), Cfg { level: 3 });
-        assert_eq!(preprocessor_config::<Cfg>(&config, "z").unwrap(), Cfg::default());
-        let e = preprocessor_config::<Cfg>(&config, "y").unwrap_err().to_string();
-        assert!(e.starts_with("book.toml [preprocessor.y]: unknown field `levle`"), "{e}");
+        assert_eq!(
+            preprocessor_config::<Cfg>(&config, "x").unwrap(),
+            Cfg { level: 3 }
+        );
+        assert_eq!(
+            preprocessor_config::<Cfg>(&config, "z").unwrap(),
+            Cfg::default()
+        );
+        let e = preprocessor_config::<Cfg>(&config, "y")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("book.toml [preprocessor.y]: unknown field `levle`"),
+            "{e}"
+        );
     }
 }

@@ -565,7 +565,9 @@ fn urls_in(source: &str, prose: &[Span]) -> Vec<Span> {
             }
             let end = text[i..]
                 .find(|c: char| {
-                    c.is_whitespace() || !c.is_ascii() || matches!(c, ')' | '>' | '<' | ']' | '"' | '\'')
+                    c.is_whitespace()
+                        || !c.is_ascii()
+                        || matches!(c, ')' | '>' | '<' | ']' | '"' | '\'')
                 })
                 .map_or(text.len(), |e| i + e);
             out.push(Span::new(run.start + start, run.start + end));

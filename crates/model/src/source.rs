@@ -298,7 +298,11 @@ fn likely_encoding(bytes: &[u8]) -> Option<&'static str> {
             let fits = match name {
                 "Shift_JIS" => is_han(c) || ('\u{3040}'..='\u{30FF}').contains(&c),
                 "EUC-KR" => ('\u{AC00}'..='\u{D7AF}').contains(&c),
-                _ => is_han(c) || ('\u{3000}'..='\u{303F}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c),
+                _ => {
+                    is_han(c)
+                        || ('\u{3000}'..='\u{303F}').contains(&c)
+                        || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+                }
             };
             fitting += usize::from(fits);
         }
@@ -321,7 +325,8 @@ mod tests {
 
     #[test]
     fn offsets_index_the_text_after_the_bom() {
-        let f = SourceFile::from_bytes("a.md", b"\xEF\xBB\xBF# T\n\nsee [x](y)\n".to_vec()).unwrap();
+        let f =
+            SourceFile::from_bytes("a.md", b"\xEF\xBB\xBF# T\n\nsee [x](y)\n".to_vec()).unwrap();
         assert!(f.has_bom());
         assert_eq!(f.text(), "# T\n\nsee [x](y)\n");
         let at = f.text().find('[').unwrap();
@@ -339,7 +344,10 @@ mod tests {
         f.write("new\n").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"\xEF\xBB\xBFnew\n");
         // `f` was read before the write above: the file changed since.
-        assert!(matches!(f.write("again\n"), Err(SourceError::Changed { .. })));
+        assert!(matches!(
+            f.write("again\n"),
+            Err(SourceError::Changed { .. })
+        ));
         assert_eq!(std::fs::read(&path).unwrap(), b"\xEF\xBB\xBFnew\n");
     }
 
@@ -353,7 +361,10 @@ mod tests {
         assert_eq!((e.line, e.column, e.offset), (1, 3, 2));
         assert_eq!(e.likely, Some("GBK"));
         let shown = e.to_string();
-        assert!(shown.starts_with("c.md:1:3: the file is not valid UTF-8"), "{shown}");
+        assert!(
+            shown.starts_with("c.md:1:3: the file is not valid UTF-8"),
+            "{shown}"
+        );
         assert_eq!(shown.matches("UTF-8 (").count(), 1, "{shown}");
         assert!(shown.contains("iconv -f GBK"), "{shown}");
     }

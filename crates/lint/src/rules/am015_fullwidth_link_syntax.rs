@@ -70,7 +70,9 @@ impl Rule for FullwidthLinkSyntax {
                 .filter(|l| l.kind == LinkKind::Inline)
                 .filter_map(|l| {
                     let d = l.dest_span?;
-                    src.get(l.span.start..d.start)?.rfind("](").map(|p| l.span.start + p)
+                    src.get(l.span.start..d.start)?
+                        .rfind("](")
+                        .map(|p| l.span.start + p)
                 })
                 .chain(ch.doc.prose_matches("]("))
                 .collect();
