@@ -28,6 +28,10 @@ impl fmt::Display for Severity {
 }
 
 /// A byte range in a source file, with its 1-based line/column start and end.
+///
+/// Offsets index the file's text **after** a UTF-8 byte-order mark, the
+/// text mdBook hands to preprocessors (`archmanual_model::SourceFile`); the
+/// mark is not a column. Every tool means the same thing by them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     /// Byte offset of the first byte.
@@ -143,7 +147,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Where [`render_human`] finds the text of a file named in a diagnostic.
+/// Where [`render_human`] finds the text of a file named in a diagnostic
+/// (the text after any byte-order mark, which [`Location`] offsets index).
 pub trait SourceProvider {
     /// The full text of `file` (relative to the book source root), if known.
     fn source(&self, file: &std::path::Path) -> Option<&str>;
