@@ -40,45 +40,6 @@ impl ChapterModel {
     }
 }
 
-/// Chapter contents in the order [`BookModel::add_item`] visits them.
-fn collect_contents<'a>(item: &'a BookItem, out: &mut Vec<&'a str>) {
-    let BookItem::Chapter(ch) = item else {
-        return;
-    };
-    out.push(&ch.content);
-    for sub in &ch.sub_items {
-        collect_contents(sub, out);
-    }
-}
-
-/// Parses `contents` in order, split over the available cores.
-fn parse_all(contents: &[&str], options: &ParseOptions) -> Vec<Document> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    if threads < 2 || contents.len() < 16 {
-        return contents
-            .iter()
-            .map(|c| Document::parse(*c, options))
-            .collect();
-    }
-    let chunk = contents.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = contents
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|c| Document::parse(*c, options))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
-}
-
 /// Every chapter of a book, parsed once.
 #[derive(Debug, Clone, Default)]
 pub struct BookModel {
@@ -87,17 +48,11 @@ pub struct BookModel {
 }
 
 impl BookModel {
-    /// Builds the model of an mdBook [`Book`]. Chapters are parsed on
-    /// every core (parsing is most of a lint run), then put in SUMMARY order.
+    /// Builds the model of an mdBook [`Book`].
     pub fn from_book(book: &Book, options: &ParseOptions) -> BookModel {
-        let mut contents = Vec::new();
-        for item in &book.items {
-            collect_contents(item, &mut contents);
-        }
-        let mut docs = parse_all(&contents, options).into_iter();
         let mut model = BookModel::default();
         for item in &book.items {
-            model.add_item(item, None, 0, &mut docs);
+            model.add_item(item, None, 0, options);
         }
         model
     }
@@ -107,17 +62,14 @@ impl BookModel {
         item: &BookItem,
         parent: Option<usize>,
         depth: usize,
-        docs: &mut std::vec::IntoIter<Document>,
+        options: &ParseOptions,
     ) {
         let BookItem::Chapter(ch) = item else {
             return;
         };
-        let doc = docs
-            .next()
-            .unwrap_or_else(|| Document::parse("", &ParseOptions::default()));
-        let idx = self.add_chapter(ch, parent, depth, doc);
+        let idx = self.add_chapter(ch, parent, depth, options);
         for sub in &ch.sub_items {
-            self.add_item(sub, Some(idx), depth + 1, docs);
+            self.add_item(sub, Some(idx), depth + 1, options);
         }
     }
 
@@ -126,7 +78,7 @@ impl BookModel {
         ch: &Chapter,
         parent: Option<usize>,
         depth: usize,
-        doc: Document,
+        options: &ParseOptions,
     ) -> usize {
         let idx = self.chapters.len();
         self.chapters.push(ChapterModel {
@@ -137,7 +89,7 @@ impl BookModel {
             parent,
             children: Vec::new(),
             depth,
-            doc,
+            doc: Document::parse(ch.content.clone(), options),
         });
         if let Some(p) = parent {
             self.chapters[p].children.push(idx);
