@@ -13,7 +13,9 @@
 //! - each diagram of `benches/protocol-compare/diagrams`.
 //!
 //! A diagram that does not render is written as `NAME.err` (its errors, debug-printed), so a
-//! change in the errors shows up in the diff too.
+//! change in the errors shows up in the diff too. To reach the error paths as well, each
+//! diagram is also checked once per line with that line left out (an `end`, `participant`,
+//! `crash` or `timer` goes missing), and the outcomes are written to `mutants/NAME.txt`.
 //!
 //! ```text
 //! cargo run -p mdbook-protocol --example render_all -- /tmp/svg-before
@@ -114,6 +116,7 @@ impl Counts {
 
 /// Writes `NAME.svg` (or `NAME.err`); returns whether the diagram rendered.
 fn write(out: &Path, name: &str, src: &str, dialect: Dialect, seed: &str) -> bool {
+    write_mutants(out, name, src, dialect, seed);
     let (path, body, ok) = match render_source(src, dialect, seed) {
         Ok(r) => (
             out.join(format!("{name}.svg")),
@@ -127,6 +130,30 @@ fn write(out: &Path, name: &str, src: &str, dialect: Dialect, seed: &str) -> boo
     }
     std::fs::write(&path, body).expect("write an output file");
     ok
+}
+
+/// `mutants/NAME.txt`: the outcome of the diagram with each of its lines left out in turn.
+fn write_mutants(out: &Path, name: &str, src: &str, dialect: Dialect, seed: &str) {
+    let lines: Vec<&str> = src.lines().collect();
+    let mut body = String::new();
+    for skip in 0..lines.len() {
+        let mutant: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, l)| *l)
+            .collect();
+        let result = match render_source(&mutant.join("\n"), dialect, seed) {
+            Ok(r) => format!("{}\n{:?}", r.svg, r.warnings),
+            Err(e) => format!("{e:?}"),
+        };
+        body.push_str(&format!("--- without line {}\n{result}\n", skip + 1));
+    }
+    let path = out.join("mutants").join(format!("{name}.txt"));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("create the output directory");
+    }
+    std::fs::write(&path, body).expect("write an output file");
 }
 
 fn files_with(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
