@@ -342,9 +342,7 @@ impl<'a> Renderer<'a> {
 
     /// `end`: draws the innermost frame around what it enclosed and widens its parent.
     pub(super) fn block_end(&mut self) -> Extent {
-        let Some(f) = self.frames.pop() else {
-            return None;
-        };
+        let f = self.frames.pop()?;
         let x = &self.lay.x;
         let n = self.n;
         let bottom = self.cur;
