@@ -53,15 +53,16 @@ pub(super) struct Layout<'d> {
     pub(super) ev_lines: Vec<Vec<String>>,
 }
 
-pub(super) fn is_figure(s: Shape) -> bool {
+fn is_figure(s: Shape) -> bool {
     matches!(
         s,
         Shape::Actor | Shape::Boundary | Shape::Control | Shape::Entity
     )
 }
 
+/// Lays the participants out: label lines and sizes, then lifeline positions far enough apart
+/// for every label, note and annotation that sits between or beside them.
 pub(super) fn layout_x(d: &Diagram) -> Layout<'_> {
-    let n = d.participants.len();
     let plabels: Vec<Vec<String>> = d
         .participants
         .iter()
@@ -87,177 +88,12 @@ pub(super) fn layout_x(d: &Diagram) -> Layout<'_> {
             }
         })
         .collect();
-    let ev_lines: Vec<Vec<String>> = d
-        .events
-        .iter()
-        .map(|e| match &e.kind {
-            EventKind::Message(m) => lines_for(&m.text, d.wrap, MSG_WRAP, MSG_AUTO_WRAP),
-            EventKind::Note { text, .. } => lines_for(text, d.wrap, NOTE_WRAP, NOTE_AUTO_WRAP),
-            EventKind::BlockStart { label, .. } | EventKind::Section { label, .. } => {
-                lines_for(label, d.wrap, MSG_AUTO_WRAP, MSG_AUTO_WRAP)
-            }
-            EventKind::Crash(_, l)
-            | EventKind::Recover(_, l)
-            | EventKind::TimerSet(_, _, l)
-            | EventKind::Timeout(_, _, l)
-            | EventKind::TimerCancel(_, _, l)
-            | EventKind::Gap(l)
-            | EventKind::Divider(l)
-            | EventKind::Partition(_, _, l) => lines_for(l, d.wrap, NOTE_WRAP, NOTE_AUTO_WRAP),
-            EventKind::State(_, l) | EventKind::Ref(_, _, l) => {
-                lines_for(l, d.wrap, NOTE_WRAP, NOTE_AUTO_WRAP)
-            }
-            _ => Vec::new(),
-        })
-        .collect();
-    // gap[i]: distance from lifeline i to i+1; gap[n-1] is room right of the last lifeline,
-    // left_room is room left of the first.
-    let mut gap: Vec<f64> = (0..n)
-        .map(|i| {
-            if i + 1 < n {
-                w[i] / 2.0 + w[i + 1] / 2.0 + 20.0
-            } else {
-                w[i] / 2.0
-            }
-        })
-        .collect();
-    let mut left_room = w.first().map_or(0.0, |v| v / 2.0);
-    // Spanning constraints (a < b, distance needed), applied shortest first.
-    let mut spans: Vec<(usize, usize, f64)> = Vec::new();
-    let right_of =
-        |p: usize, need: f64, spans: &mut Vec<(usize, usize, f64)>, gap: &mut Vec<f64>| {
-            if p + 1 < n {
-                spans.push((p, p + 1, need));
-            } else if let Some(g) = gap.get_mut(p) {
-                *g = g.max(need);
-            }
-        };
+    let ev_lines: Vec<Vec<String>> = d.events.iter().map(|e| event_lines(d, e)).collect();
+    let mut spacing = Spacing::new(&w);
     for (e, lines) in d.events.iter().zip(&ev_lines) {
-        let lw = block_width(lines);
-        match &e.kind {
-            EventKind::Message(m) => {
-                let ps = |v: &Vec<Endpoint>| {
-                    v.iter()
-                        .filter_map(Endpoint::participant)
-                        .collect::<Vec<_>>()
-                };
-                let (f, t) = (ps(&m.from), ps(&m.to));
-                if f.len() == 1 && t.len() == 1 && f[0] == t[0] {
-                    right_of(f[0], lw + 46.0, &mut spans, &mut gap);
-                    continue;
-                }
-                // The label sits over the shortest arrow.
-                let mut best: Option<(usize, usize)> = None;
-                for &a in &f {
-                    for &b in &t {
-                        if a != b {
-                            let (lo, hi) = (a.min(b), a.max(b));
-                            if best.is_none_or(|(l, h)| hi - lo < h - l) {
-                                best = Some((lo, hi));
-                            }
-                        }
-                    }
-                }
-                if let Some((lo, hi)) = best {
-                    spans.push((lo, hi, lw + 28.0));
-                } else if m.from.contains(&Endpoint::Left) {
-                    if let Some(&p) = t.first() {
-                        left_room = left_room.max(lw + 30.0);
-                        let _ = p;
-                    }
-                } else if m.to.contains(&Endpoint::Right)
-                    && let Some(&p) = f.first()
-                {
-                    right_of(p, lw + 30.0, &mut spans, &mut gap);
-                }
-            }
-            EventKind::Note {
-                placement, a, b, ..
-            } => {
-                let nw = lw + 16.0;
-                match (placement, b) {
-                    (Placement::LeftOf, _) => {
-                        if *a == 0 {
-                            left_room = left_room.max(nw + 12.0);
-                        } else {
-                            spans.push((a - 1, *a, nw + 24.0));
-                        }
-                    }
-                    (Placement::RightOf, _) => right_of(*a, nw + 12.0, &mut spans, &mut gap),
-                    (Placement::Over, None) => {
-                        if *a == 0 {
-                            left_room = left_room.max(nw / 2.0 + 4.0);
-                        } else {
-                            spans.push((a - 1, *a, nw / 2.0 + 20.0));
-                        }
-                        right_of(*a, nw / 2.0 + 4.0, &mut spans, &mut gap);
-                    }
-                    (Placement::Over, Some(b)) => {
-                        let (lo, hi) = ((*a).min(*b), (*a).max(*b));
-                        if lo != hi {
-                            spans.push((lo, hi, nw - 40.0));
-                        }
-                    }
-                }
-            }
-            EventKind::Crash(p, _) | EventKind::Recover(p, _) => {
-                right_of(*p, lw + 70.0, &mut spans, &mut gap)
-            }
-            EventKind::TimerSet(p, name, _)
-            | EventKind::Timeout(p, name, _)
-            | EventKind::TimerCancel(p, name, _) => {
-                right_of(*p, lw + text_width(name, FONT) + 70.0, &mut spans, &mut gap);
-            }
-            EventKind::BlockStart {
-                kind: BlockKind::Brace { p, right },
-                ..
-            } => {
-                if *right {
-                    right_of(*p, lw + 40.0, &mut spans, &mut gap);
-                } else if *p == 0 {
-                    left_room = left_room.max(lw + 40.0);
-                } else {
-                    spans.push((p - 1, *p, lw + 50.0));
-                }
-            }
-            EventKind::State(ps, _) => {
-                let lo = *ps.iter().min().unwrap_or(&0);
-                let hi = *ps.iter().max().unwrap_or(&0);
-                if lo == hi {
-                    if lo == 0 {
-                        left_room = left_room.max(lw / 2.0 + 14.0);
-                    } else {
-                        // Room for a same-row state box on the neighbour too.
-                        spans.push((lo - 1, lo, lw / 2.0 + 60.0));
-                    }
-                    if lo + 1 < n {
-                        spans.push((lo, lo + 1, lw / 2.0 + 60.0));
-                    } else {
-                        right_of(lo, lw / 2.0 + 14.0, &mut spans, &mut gap);
-                    }
-                } else {
-                    spans.push((lo, hi, lw - 20.0));
-                }
-            }
-            _ => {}
-        }
+        spacing.event(&e.kind, block_width(lines));
     }
-    spans.sort_by_key(|(a, b, _)| b - a);
-    for (a, b, need) in spans {
-        let have: f64 = gap[a..b].iter().sum();
-        if have < need {
-            let add = (need - have) / (b - a) as f64;
-            for g in &mut gap[a..b] {
-                *g += add;
-            }
-        }
-    }
-    let mut x = Vec::with_capacity(n);
-    let mut cur = MARGIN + left_room;
-    for g in gap.iter().take(n) {
-        x.push(cur);
-        cur += g;
-    }
+    let x = spacing.solve();
     Layout {
         d,
         x,
@@ -265,6 +101,202 @@ pub(super) fn layout_x(d: &Diagram) -> Layout<'_> {
         plabels,
         actor_h,
         ev_lines,
+    }
+}
+
+/// An event's label, wrapped for its kind.
+fn event_lines(d: &Diagram, e: &Event) -> Vec<String> {
+    match &e.kind {
+        EventKind::Message(m) => lines_for(&m.text, d.wrap, MSG_WRAP, MSG_AUTO_WRAP),
+        EventKind::Note { text, .. } => lines_for(text, d.wrap, NOTE_WRAP, NOTE_AUTO_WRAP),
+        EventKind::BlockStart { label, .. } | EventKind::Section { label, .. } => {
+            lines_for(label, d.wrap, MSG_AUTO_WRAP, MSG_AUTO_WRAP)
+        }
+        EventKind::Crash(_, l)
+        | EventKind::Recover(_, l)
+        | EventKind::TimerSet(_, _, l)
+        | EventKind::Timeout(_, _, l)
+        | EventKind::TimerCancel(_, _, l)
+        | EventKind::Gap(l)
+        | EventKind::Divider(l)
+        | EventKind::Partition(_, _, l) => lines_for(l, d.wrap, NOTE_WRAP, NOTE_AUTO_WRAP),
+        EventKind::State(_, l) | EventKind::Ref(_, _, l) => {
+            lines_for(l, d.wrap, NOTE_WRAP, NOTE_AUTO_WRAP)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The horizontal spacing problem: `gap[i]` is the distance from lifeline i to i+1
+/// (`gap[n-1]` is the room right of the last lifeline), `left_room` the room left of the
+/// first, and `spans` the constraints `(a, b, distance needed)` with a < b, applied shortest
+/// first.
+struct Spacing {
+    n: usize,
+    gap: Vec<f64>,
+    left_room: f64,
+    spans: Vec<(usize, usize, f64)>,
+}
+
+impl Spacing {
+    /// Participants side by side, 20px apart.
+    fn new(w: &[f64]) -> Self {
+        let n = w.len();
+        let gap = (0..n)
+            .map(|i| {
+                if i + 1 < n {
+                    w[i] / 2.0 + w[i + 1] / 2.0 + 20.0
+                } else {
+                    w[i] / 2.0
+                }
+            })
+            .collect();
+        Spacing {
+            n,
+            gap,
+            left_room: w.first().map_or(0.0, |v| v / 2.0),
+            spans: Vec::new(),
+        }
+    }
+
+    /// Room `need` right of lifeline `p`.
+    fn right_of(&mut self, p: usize, need: f64) {
+        if p + 1 < self.n {
+            self.spans.push((p, p + 1, need));
+        } else if let Some(g) = self.gap.get_mut(p) {
+            *g = g.max(need);
+        }
+    }
+
+    /// Room `need` left of lifeline `p`.
+    fn left_of(&mut self, p: usize, need_first: f64, need: f64) {
+        if p == 0 {
+            self.left_room = self.left_room.max(need_first);
+        } else {
+            self.spans.push((p - 1, p, need));
+        }
+    }
+
+    /// The room an event needs; `lw` is the width of its label.
+    fn event(&mut self, kind: &EventKind, lw: f64) {
+        match kind {
+            EventKind::Message(m) => self.message(m, lw),
+            EventKind::Note {
+                placement, a, b, ..
+            } => self.note(*placement, *a, *b, lw + 16.0),
+            EventKind::Crash(p, _) | EventKind::Recover(p, _) => self.right_of(*p, lw + 70.0),
+            EventKind::TimerSet(p, name, _)
+            | EventKind::Timeout(p, name, _)
+            | EventKind::TimerCancel(p, name, _) => {
+                self.right_of(*p, lw + text_width(name, FONT) + 70.0);
+            }
+            EventKind::BlockStart {
+                kind: BlockKind::Brace { p, right },
+                ..
+            } => {
+                if *right {
+                    self.right_of(*p, lw + 40.0);
+                } else {
+                    self.left_of(*p, lw + 40.0, lw + 50.0);
+                }
+            }
+            EventKind::State(ps, _) => self.state(ps, lw),
+            _ => {}
+        }
+    }
+
+    /// A message label sits over its shortest arrow; a self-message's label right of it.
+    fn message(&mut self, m: &Message, lw: f64) {
+        let ps = |v: &Vec<Endpoint>| {
+            v.iter()
+                .filter_map(Endpoint::participant)
+                .collect::<Vec<_>>()
+        };
+        let (f, t) = (ps(&m.from), ps(&m.to));
+        if f.len() == 1 && t.len() == 1 && f[0] == t[0] {
+            self.right_of(f[0], lw + 46.0);
+            return;
+        }
+        let mut best: Option<(usize, usize)> = None;
+        for &a in &f {
+            for &b in &t {
+                if a != b {
+                    let (lo, hi) = (a.min(b), a.max(b));
+                    if best.is_none_or(|(l, h)| hi - lo < h - l) {
+                        best = Some((lo, hi));
+                    }
+                }
+            }
+        }
+        if let Some((lo, hi)) = best {
+            self.spans.push((lo, hi, lw + 28.0));
+        } else if m.from.contains(&Endpoint::Left) {
+            if !t.is_empty() {
+                self.left_room = self.left_room.max(lw + 30.0);
+            }
+        } else if m.to.contains(&Endpoint::Right)
+            && let Some(&p) = f.first()
+        {
+            self.right_of(p, lw + 30.0);
+        }
+    }
+
+    /// A note of width `nw` beside, over, or across lifelines.
+    fn note(&mut self, placement: Placement, a: usize, b: Option<usize>, nw: f64) {
+        match (placement, b) {
+            (Placement::LeftOf, _) => self.left_of(a, nw + 12.0, nw + 24.0),
+            (Placement::RightOf, _) => self.right_of(a, nw + 12.0),
+            (Placement::Over, None) => {
+                self.left_of(a, nw / 2.0 + 4.0, nw / 2.0 + 20.0);
+                self.right_of(a, nw / 2.0 + 4.0);
+            }
+            (Placement::Over, Some(b)) => {
+                let (lo, hi) = (a.min(b), a.max(b));
+                if lo != hi {
+                    self.spans.push((lo, hi, nw - 40.0));
+                }
+            }
+        }
+    }
+
+    /// A state box over one lifeline (room on both sides, also for a same-row state box on a
+    /// neighbour) or across several.
+    fn state(&mut self, ps: &[usize], lw: f64) {
+        let lo = *ps.iter().min().unwrap_or(&0);
+        let hi = *ps.iter().max().unwrap_or(&0);
+        if lo == hi {
+            self.left_of(lo, lw / 2.0 + 14.0, lw / 2.0 + 60.0);
+            if lo + 1 < self.n {
+                self.spans.push((lo, lo + 1, lw / 2.0 + 60.0));
+            } else {
+                self.right_of(lo, lw / 2.0 + 14.0);
+            }
+        } else {
+            self.spans.push((lo, hi, lw - 20.0));
+        }
+    }
+
+    /// Widens the gaps to meet every constraint, shortest spans first; returns the lifeline
+    /// positions.
+    fn solve(mut self) -> Vec<f64> {
+        self.spans.sort_by_key(|(a, b, _)| b - a);
+        let gap = &mut self.gap;
+        for (a, b, need) in self.spans {
+            let have: f64 = gap[a..b].iter().sum();
+            if have < need {
+                let add = (need - have) / (b - a) as f64;
+                for g in &mut gap[a..b] {
+                    *g += add;
+                }
+            }
+        }
+        let mut x = Vec::with_capacity(self.n);
+        let mut cur = MARGIN + self.left_room;
+        for g in gap.iter().take(self.n) {
+            x.push(cur);
+            cur += g;
+        }
+        x
     }
 }
 
