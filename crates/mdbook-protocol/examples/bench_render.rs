@@ -27,7 +27,10 @@ fn main() {
     let mut inputs: Vec<(String, Dialect)> = Vec::new();
     for (dir, default) in [
         (
-            root.join("../shared/corpus/mermaid-sequence"),
+            std::env::var_os("ARCHMANUAL_MERMAID_CORPUS").map_or_else(
+                || root.join("../shared/corpus/mermaid-sequence"),
+                PathBuf::from,
+            ),
             Dialect::Mermaid,
         ),
         (

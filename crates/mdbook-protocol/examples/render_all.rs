@@ -38,7 +38,11 @@ fn main() -> ExitCode {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut count = Counts::default();
 
-    let corpus = root.join("../shared/corpus/mermaid-sequence");
+    // Where tests/corpus.rs looks: ARCHMANUAL_MERMAID_CORPUS, else shared/ beside the repository.
+    let corpus = std::env::var_os("ARCHMANUAL_MERMAID_CORPUS").map_or_else(
+        || root.join("../shared/corpus/mermaid-sequence"),
+        PathBuf::from,
+    );
     if corpus.is_dir() {
         for f in files_with(&corpus, &["mmd"]) {
             let src = read(&f);
