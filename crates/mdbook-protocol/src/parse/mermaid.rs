@@ -226,40 +226,8 @@ impl Parser<'_> {
         create: bool,
         span: Span,
     ) {
-        let (id_part, json, alias) = match rest.find("@{") {
-            Some(k) => {
-                let Some(close) = rest[k..].find('}') else {
-                    self.err(
-                        "PD001",
-                        span,
-                        "participant configuration `@{` is not closed",
-                        "add `}`",
-                    );
-                    return;
-                };
-                let json = &rest[k + 2..k + close];
-                let after = rest[k + close + 1..].trim();
-                let alias = if after.is_empty() {
-                    None
-                } else if after.get(..2).is_some_and(|a| a.eq_ignore_ascii_case("as"))
-                    && after[2..].starts_with(char::is_whitespace)
-                {
-                    Some(after[2..].trim())
-                } else {
-                    self.err(
-                        "PD001",
-                        span,
-                        format!("unexpected `{after}` after the participant configuration"),
-                        "write `participant ID@{…} as Alias`",
-                    );
-                    return;
-                };
-                (&rest[..k], Some(json), alias)
-            }
-            None => match split_as(rest) {
-                Some((id, alias)) => (id, None, Some(alias)),
-                None => (rest, None, None),
-            },
+        let Some((id_part, json, alias)) = self.split_declaration(rest, span) else {
+            return;
         };
         let id = id_part.trim();
         let id_span = Span::new(rest_start, rest_start + id_part.len());
@@ -276,36 +244,13 @@ impl Parser<'_> {
             );
             return;
         }
-        let mut shape = shape;
-        let mut json_alias = None;
-        if let Some(j) = json {
-            match parse_config(j) {
-                Ok(pairs) => {
-                    for (k, v) in pairs {
-                        match k.as_str() {
-                            "type" => match Shape::from_name(&v) {
-                                Some(s) => shape = s,
-                                None => {
-                                    self.err("PD001", span, format!("unknown participant type `{v}`"), "use participant, actor, boundary, control, entity, database, collections or queue");
-                                    return;
-                                }
-                            },
-                            "alias" => json_alias = Some(v),
-                            _ => {}
-                        }
-                    }
-                }
-                Err(msg) => {
-                    self.err(
-                        "PD001",
-                        span,
-                        format!("participant configuration: {msg}"),
-                        "write it as JSON, e.g. `@{ \"type\": \"database\" }`",
-                    );
-                    return;
-                }
-            }
-        }
+        let (shape, json_alias) = match json {
+            Some(j) => match self.participant_config(j, shape, span) {
+                Some(found) => found,
+                None => return,
+            },
+            None => (shape, None),
+        };
         let label_text = alias.map(str::to_string).or(json_alias);
         if let Some(&p) = self.ids.get(id) {
             if create {
@@ -338,6 +283,92 @@ impl Parser<'_> {
             self.push(EventKind::Create(p), span, false);
             self.pending_create = Some((p, span));
         }
+    }
+
+    /// `ID`, `ID as Alias`, `ID@{…}` or `ID@{…} as Alias`: the id part, the configuration and
+    /// the alias.
+    fn split_declaration<'t>(
+        &mut self,
+        rest: &'t str,
+        span: Span,
+    ) -> Option<(&'t str, Option<&'t str>, Option<&'t str>)> {
+        let (id_part, json, alias) = match rest.find("@{") {
+            Some(k) => {
+                let Some(close) = rest[k..].find('}') else {
+                    self.err(
+                        "PD001",
+                        span,
+                        "participant configuration `@{` is not closed",
+                        "add `}`",
+                    );
+                    return None;
+                };
+                let json = &rest[k + 2..k + close];
+                let after = rest[k + close + 1..].trim();
+                let alias = if after.is_empty() {
+                    None
+                } else if after.get(..2).is_some_and(|a| a.eq_ignore_ascii_case("as"))
+                    && after[2..].starts_with(char::is_whitespace)
+                {
+                    Some(after[2..].trim())
+                } else {
+                    self.err(
+                        "PD001",
+                        span,
+                        format!("unexpected `{after}` after the participant configuration"),
+                        "write `participant ID@{…} as Alias`",
+                    );
+                    return None;
+                };
+                (&rest[..k], Some(json), alias)
+            }
+            None => match split_as(rest) {
+                Some((id, alias)) => (id, None, Some(alias)),
+                None => (rest, None, None),
+            },
+        };
+        Some((id_part, json, alias))
+    }
+
+    /// A participant's `@{ "type": …, "alias": … }`: the shape and the alias it sets.
+    fn participant_config(
+        &mut self,
+        json: &str,
+        shape: Shape,
+        span: Span,
+    ) -> Option<(Shape, Option<String>)> {
+        let pairs = match parse_config(json) {
+            Ok(pairs) => pairs,
+            Err(msg) => {
+                self.err(
+                    "PD001",
+                    span,
+                    format!("participant configuration: {msg}"),
+                    "write it as JSON, e.g. `@{ \"type\": \"database\" }`",
+                );
+                return None;
+            }
+        };
+        let (mut shape, mut alias) = (shape, None);
+        for (k, v) in pairs {
+            match k.as_str() {
+                "type" => match Shape::from_name(&v) {
+                    Some(s) => shape = s,
+                    None => {
+                        self.err(
+                            "PD001",
+                            span,
+                            format!("unknown participant type `{v}`"),
+                            "use participant, actor, boundary, control, entity, database, collections or queue",
+                        );
+                        return None;
+                    }
+                },
+                "alias" => alias = Some(v),
+                _ => {}
+            }
+        }
+        Some((shape, alias))
     }
 
     pub(super) fn add_to_box(&mut self, p: usize) {
