@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
 pub mod ast;
+pub mod cli;
 mod error;
 mod parse;
 mod render;
