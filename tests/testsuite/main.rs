@@ -10,4 +10,5 @@ mod github;
 mod heading_ids;
 mod manual;
 mod one_core;
+mod search;
 mod support;
