@@ -103,9 +103,7 @@ pub(crate) fn without_search_attributes(html: &str) -> String {
         out.push_str(&rest[..at]);
         rest = &rest[at + 1..];
         // The attribute's name, then an optional `="…"` value.
-        let name_end = rest
-            .find(|c: char| c == '=' || c == ' ' || c == '>')
-            .unwrap_or(rest.len());
+        let name_end = rest.find(['=', ' ', '>']).unwrap_or(rest.len());
         rest = &rest[name_end..];
         if let Some(value) = rest.strip_prefix("=\"") {
             rest = value.find('"').map_or("", |e| &value[e + 1..]);
