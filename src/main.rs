@@ -27,6 +27,8 @@ struct Cli {
 enum Command {
     /// Build the book with the in-process preprocessors (like `mdbook build`).
     Build(cmd::build::Args),
+    /// Build, serve on 127.0.0.1, rebuild on change and reload the pages (with search).
+    Serve(cmd::serve::Args),
     /// Check the book's sources and report findings.
     Lint(cmd::lint::Args),
     /// Report only the findings on lines changed between two git revisions, as a PR review.
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
     init_logging();
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Lint(args) => cmd::lint::run(args),
         Command::Review(args) => cmd::review::run(args),
         Command::Linkrot(args) => cmd::linkrot::run(args),

@@ -91,15 +91,71 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     if let Some(dest) = args.dest_dir {
         md.config.build.build_dir = dest;
     }
+    build_with_search(&mut md, &sink)?;
+    Ok(0)
+}
+
+/// Builds the loaded book, prints the preprocessors' warnings, then indexes
+/// the output for search (mdBook's own index is switched off). Shared with
+/// `archmanual serve`.
+pub(crate) fn build_with_search(md: &mut MDBook, sink: &DiagnosticSink) -> anyhow::Result<()> {
+    let has_chapters = md.book.chapters().next().is_some();
+    let search = archmanual_search::use_pagefind_for_search(&mut md.config, has_chapters)?;
+    let capture = archmanual_search::BookCapture::default();
+    if search {
+        md.with_preprocessor(capture.clone());
+    }
     let result = md.build();
-    print_diagnostics(&md, &sink.drain());
+    print_diagnostics(md, &sink.drain());
     result.context("the build failed")?;
+    let dest = md.root.join(&md.config.build.build_dir);
     eprintln!(
         "built {} into {}",
         md.config.book.title.as_deref().unwrap_or("the book"),
-        md.root.join(&md.config.build.build_dir).display()
+        dest.display()
     );
-    Ok(0)
+    let Some(rendered) = capture.take() else {
+        return Ok(());
+    };
+    let started = std::time::Instant::now();
+    let snapshot_path = md.source_dir().join(
+        md.config
+            .get::<String>("preprocessor.catalog.snapshot")
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| archmanual_github_snapshot::SNAPSHOT_FILE.to_string()),
+    );
+    let snapshot = archmanual_github_snapshot::Snapshot::load_optional(&snapshot_path)?;
+    let options = archmanual_model::ParseOptions::from_config(&md.config);
+    let site = archmanual_search::SearchSite::new(&rendered, &md.book, &options, snapshot.as_ref());
+    let language = md
+        .config
+        .book
+        .language
+        .clone()
+        .unwrap_or_else(|| "en".into());
+    let report = archmanual_search::index_book(
+        &dest,
+        &site,
+        &archmanual_search::IndexOptions::new(language),
+    )
+    .context("indexing the book for search failed")?;
+    eprintln!(
+        "indexed {} pages and {} entries for search in {:.2}s ({} files, {} KiB in {})",
+        report.pages,
+        report.entries,
+        started.elapsed().as_secs_f64(),
+        report.bundle_files,
+        report.bundle_bytes / 1024,
+        dest.join(archmanual_search::BUNDLE_DIR).display()
+    );
+    if report.entries_without_anchor > 0 {
+        eprintln!(
+            "warning: {} entries have no anchor on their page (is [preprocessor.catalog] in book.toml?); their search results link to the page",
+            report.entries_without_anchor
+        );
+    }
+    Ok(())
 }
 
 /// Renders warnings left by the preprocessors, with source excerpts.

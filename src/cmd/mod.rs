@@ -5,3 +5,4 @@ pub(crate) mod linkrot;
 pub(crate) mod lint;
 pub(crate) mod refresh;
 pub(crate) mod review;
+pub(crate) mod serve;

@@ -9,4 +9,5 @@ mod contract;
 mod github;
 mod heading_ids;
 mod manual;
+mod search;
 mod support;

@@ -49,9 +49,14 @@ pub(crate) fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("command runs")
 }
 
-/// `<main>…</main>` of an HTML page: the chapter's rendered content.
+/// The inside of `<main …>…</main>` of an HTML page: the chapter's rendered
+/// content (the tag's attributes differ between `archmanual build`, which
+/// marks it for the search index, and plain mdBook).
 pub(crate) fn main_of(html: &str) -> &str {
-    let start = html.find("<main>").unwrap_or(0);
+    let start = html
+        .find("<main")
+        .and_then(|s| html[s..].find('>').map(|e| s + e + 1))
+        .unwrap_or(0);
     let end = html[start..]
         .find("</main>")
         .map_or(html.len(), |e| start + e);

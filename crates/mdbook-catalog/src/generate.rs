@@ -68,6 +68,8 @@ pub(crate) struct Generator<'a> {
     pub(crate) stars: Option<&'a StarLookup>,
     /// The SUMMARY.md part of each top-level chapter (see `map_parts`).
     pub(crate) parts: &'a [Option<String>],
+    /// Entry anchors of every chapter (`archmanual_model::entry_anchors`).
+    pub(crate) anchors: &'a [Vec<String>],
 }
 
 type Events = Vec<Event<'static>>;
@@ -192,7 +194,7 @@ impl Generator<'_> {
                 text(ev, "分类页面：");
                 self.chapter_link(ev, &here, c, &child.name);
             });
-            self.entry_groups(&mut ev, &child.doc.entries, HeadingLevel::H3);
+            self.entry_groups(&mut ev, &here, c, HeadingLevel::H3);
         }
         Page {
             markdown: render(&ev),
@@ -259,7 +261,7 @@ impl Generator<'_> {
                 });
             }
             if !r.doc.entries.is_empty() {
-                self.map_entries(&mut ev, &r.doc.entries);
+                self.map_entries(&mut ev, &here, root);
             }
             let kids: Vec<usize> = r
                 .children
@@ -309,14 +311,14 @@ impl Generator<'_> {
                         text(ev, &g);
                         ev.push(Event::Start(Tag::List(None)));
                         for e in entries {
-                            self.entry_item(ev, e, self.config.map_descriptions);
+                            self.entry_item(ev, e, self.config.map_descriptions, here, c);
                         }
                         ev.push(Event::End(TagEnd::List(false)));
                         ev.push(Event::End(TagEnd::Item));
                     }
                     None => {
                         for e in entries {
-                            self.entry_item(ev, e, self.config.map_descriptions);
+                            self.entry_item(ev, e, self.config.map_descriptions, here, c);
                         }
                     }
                 }
@@ -329,16 +331,17 @@ impl Generator<'_> {
         ev.push(Event::End(TagEnd::Item));
     }
 
-    fn map_entries(&self, ev: &mut Events, entries: &[Entry]) {
+    fn map_entries(&self, ev: &mut Events, here: &Path, c: usize) {
         ev.push(Event::Start(Tag::List(None)));
-        for e in self.ordered(entries) {
-            self.entry_item(ev, e, self.config.map_descriptions);
+        for e in self.ordered(&self.model.chapters[c].doc.entries) {
+            self.entry_item(ev, e, self.config.map_descriptions, here, c);
         }
         ev.push(Event::End(TagEnd::List(false)));
     }
 
     /// Entries under `###` group headings (ungrouped ones first, as written).
-    fn entry_groups(&self, ev: &mut Events, entries: &[Entry], level: HeadingLevel) {
+    fn entry_groups(&self, ev: &mut Events, here: &Path, c: usize, level: HeadingLevel) {
+        let entries = &self.model.chapters[c].doc.entries;
         let mut groups: Vec<(Option<String>, Vec<&Entry>)> = Vec::new();
         for e in entries {
             match groups.iter_mut().find(|(g, _)| *g == e.group) {
@@ -353,7 +356,7 @@ impl Generator<'_> {
             ev.push(Event::Start(Tag::List(None)));
             let owned: Vec<Entry> = list.into_iter().cloned().collect();
             for e in self.ordered(&owned) {
-                self.entry_item(ev, e, true);
+                self.entry_item(ev, e, true, here, c);
             }
             ev.push(Event::End(TagEnd::List(false)));
         }
@@ -374,11 +377,26 @@ impl Generator<'_> {
         v
     }
 
-    fn entry_item(&self, ev: &mut Events, e: &Entry, description: bool) {
+    /// An entry of chapter `c`, listed on the page at `here`: its link, its
+    /// description, and a link to the entry on its category page.
+    fn entry_item(&self, ev: &mut Events, e: &Entry, description: bool, here: &Path, c: usize) {
         ev.push(Event::Start(Tag::Item));
         link(ev, &e.url, |ev| text(ev, &e.name));
         if description && !e.description.is_empty() {
             text(ev, &format!(" - {}", e.description));
+        }
+        let k = self.model.chapters[c]
+            .doc
+            .entries
+            .iter()
+            .position(|x| x.span == e.span);
+        if let (Some(page), Some(anchor)) = (self.path(c), k.and_then(|k| self.anchors[c].get(k))) {
+            text(ev, " ");
+            link(
+                ev,
+                &format!("{}#{anchor}", relative_link(here, page)),
+                |ev| text(ev, "→"),
+            );
         }
         ev.push(Event::End(TagEnd::Item));
     }

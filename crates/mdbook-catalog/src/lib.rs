@@ -176,12 +176,18 @@ pub fn process(
     }
 
     let parts = root_parts(&book, &model);
+    let anchors: Vec<Vec<String>> = model
+        .chapters
+        .iter()
+        .map(|c| archmanual_model::entry_anchors(&c.doc))
+        .collect();
     let generator = generate::Generator {
         model: &model,
         paths: &paths,
         config,
         stars,
         parts: &parts,
+        anchors: &anchors,
     };
     let mut pages: Vec<Option<String>> = vec![None; model.chapters.len()];
     for (i, kind) in kinds.iter().enumerate() {
@@ -211,16 +217,21 @@ pub fn process(
             Placement::Page => page.markdown,
             Placement::Line(line) => {
                 // Blank lines around it, so the generated blocks never merge
-                // into a paragraph or list next to the directive.
-                let source = &model.chapters[i].doc.source;
-                format!(
-                    "{}\n{}\n\n{}",
-                    &source[..line.start],
-                    page.markdown.trim_end(),
-                    &source[line.end..]
-                )
+                // into a paragraph or list next to the directive. The page's
+                // own entries around it get their anchors.
+                let doc = &model.chapters[i].doc;
+                let (before, after) = with_entry_anchors_around(doc, &anchors[i], *line);
+                format!("{before}\n{}\n\n{after}", page.markdown.trim_end())
             }
         });
+    }
+
+    // Every entry gets its stable anchor on its own page, so search results,
+    // index pages and the map can link to it.
+    for (i, ch) in model.chapters.iter().enumerate() {
+        if pages[i].is_none() && !ch.doc.entries.is_empty() {
+            pages[i] = Some(with_entry_anchors(&ch.doc, &anchors[i]));
+        }
     }
 
     // Write back in the same depth-first order the model was built in.
@@ -247,8 +258,34 @@ fn root_parts(book: &Book, model: &BookModel) -> Vec<Option<String>> {
             }
             _ => {}
         }
+/// The page's Markdown with `<a id="entry-…"></a>` at the start of each
+/// entry's description (ids are `[-_\w]` only: nothing to escape).
+fn with_entry_anchors(doc: &archmanual_model::Document, anchors: &[String]) -> String {
+    let end = doc.source.len();
+    with_entry_anchors_around(doc, anchors, archmanual_model::Span::new(end, end)).0
+}
+
+/// The page's Markdown before and after `cut` (a `{{#catalog}}` line), with
+/// the entry anchors of [`with_entry_anchors`] in both halves.
+fn with_entry_anchors_around(
+    doc: &archmanual_model::Document,
+    anchors: &[String],
+    cut: archmanual_model::Span,
+) -> (String, String) {
+    let (mut before, mut after) = (
+        doc.source[..cut.start].to_string(),
+        doc.source[cut.end..].to_string(),
+    );
+    for (e, a) in doc.entries.iter().zip(anchors).rev() {
+        let at = archmanual_model::entry_anchor_offset(doc, e);
+        let tag = format!(r#"<a id="{a}"></a>"#);
+        if at >= cut.end && cut.end > cut.start {
+            after.insert_str(at - cut.end, &tag);
+        } else if at <= cut.start {
+            before.insert_str(at, &tag);
+        }
     }
-    out
+    (before, after)
 }
 
 fn write_back(

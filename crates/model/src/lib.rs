@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod anchor;
 mod book;
 mod directive;
 mod entry;
@@ -9,6 +10,7 @@ mod parse;
 mod span;
 mod target;
 
+pub use anchor::{ENTRY_ANCHOR_PREFIX, entry_anchor_offset, entry_anchors};
 pub use book::{BookModel, ChapterModel};
 pub use directive::Directive;
 pub use entry::{Entry, EntryProblem, EntryProblemKind};

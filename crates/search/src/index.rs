@@ -1,0 +1,360 @@
+//! Indexes a rendered book with Pagefind and writes the bundle.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+use crate::page::prepare;
+use crate::site::{EntryRecord, SearchSite};
+use crate::{
+    BUNDLE_DIR, SearchError, TAG_FILTER, THEME_FILTER, UI_CSS, UI_CSS_FILE, UI_JS, UI_JS_FILE,
+};
+
+/// What [`index_book`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct IndexReport {
+    /// Chapter pages in the index.
+    pub pages: usize,
+    /// Entry records in the index.
+    pub entries: usize,
+    /// Entries whose page has no anchor for them (the catalog preprocessor
+    /// did not run): their records link to the page itself.
+    pub entries_without_anchor: usize,
+    /// Files in the bundle directory.
+    pub bundle_files: usize,
+    /// Bytes in the bundle directory.
+    pub bundle_bytes: u64,
+}
+
+/// Settings of the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct IndexOptions {
+    /// The book's language (`[book] language`), e.g. `zh-CN`: Pagefind
+    /// segments Chinese and Japanese into words at build time.
+    pub language: String,
+}
+
+impl IndexOptions {
+    /// Options for a book in `language`.
+    pub fn new(language: impl Into<String>) -> IndexOptions {
+        IndexOptions {
+            language: language.into(),
+        }
+    }
+}
+
+/// Page elements that are not content: star badges (they change with every
+/// snapshot) and the `→` links of generated pages.
+const EXCLUDED: &[&str] = &[".am-gh-stars", ".am-gh-badge", "a[href*=\"#entry-\"]"];
+
+/// Indexes the book rendered into `dest`: every chapter page of `site`
+/// (its `<main>` only) and every entry of `site` as a record of its own,
+/// then writes the Pagefind bundle to `dest/pagefind/` and the search UI's
+/// assets next to the pages. Pages that have mdBook's search markup get the
+/// UI's `<link>` and `<script>`. Leftovers of mdBook's own search
+/// (`searchindex*.js`, `searcher*.js`, …) are removed.
+pub fn index_book(
+    dest: &Path,
+    site: &SearchSite,
+    options: &IndexOptions,
+) -> Result<IndexReport, SearchError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(SearchError::Runtime)?;
+    runtime.block_on(index_async(dest, site, options))
+}
+
+async fn index_async(
+    dest: &Path,
+    site: &SearchSite,
+    options: &IndexOptions,
+) -> Result<IndexReport, SearchError> {
+    remove_mdbook_search_files(dest)?;
+    write(&dest.join(UI_JS_FILE), UI_JS.as_bytes())?;
+    write(&dest.join(UI_CSS_FILE), UI_CSS.as_bytes())?;
+
+    let language = options.language.to_lowercase();
+    let config = PagefindServiceConfig::builder()
+        .keep_index_url(true)
+        .force_language(language.clone())
+        .exclude_selectors(EXCLUDED.iter().map(|s| s.to_string()).collect())
+        .build();
+    let mut index = PagefindIndex::new(Some(config)).map_err(pagefind_error("the setup"))?;
+
+    let pages: HashMap<&Path, &crate::site::Page> =
+        site.pages.iter().map(|p| (p.html.as_path(), p)).collect();
+    let mut entries_of: HashMap<&Path, Vec<&EntryRecord>> = HashMap::new();
+    for e in &site.entries {
+        entries_of.entry(e.page.as_path()).or_default().push(e);
+    }
+
+    let mut report = IndexReport::default();
+    let mut anchored: HashMap<(&Path, &str), bool> = HashMap::new();
+    for rel in html_files(dest)? {
+        let path = dest.join(&rel);
+        let html = std::fs::read_to_string(&path).map_err(|source| SearchError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let page = pages.get(rel.as_path()).copied();
+        let depth = rel.components().count().saturating_sub(1);
+        let html = match prepare(&html, depth, page) {
+            Some(new) => {
+                write(&path, new.as_bytes())?;
+                new
+            }
+            None => html,
+        };
+        let Some(page) = page else { continue };
+        for e in entries_of.get(page.html.as_path()).into_iter().flatten() {
+            let present = html.contains(&format!("id=\"{}\"", e.anchor));
+            anchored.insert((e.page.as_path(), e.anchor.as_str()), present);
+        }
+        index
+            .add_html_file(None, Some(page_url(&rel)), html)
+            .await
+            .map_err(pagefind_error(&rel.display().to_string()))?;
+        report.pages += 1;
+    }
+
+    for e in &site.entries {
+        let Some(&present) = anchored.get(&(e.page.as_path(), e.anchor.as_str())) else {
+            continue; // its page was not rendered
+        };
+        let mut url = page_url(&e.page);
+        if present {
+            url.push('#');
+            url.push_str(&e.anchor);
+        } else {
+            report.entries_without_anchor += 1;
+        }
+        let (content, meta, filters) = entry_record(e);
+        index
+            .add_custom_record(
+                url,
+                content,
+                language.clone(),
+                Some(meta),
+                Some(filters),
+                None,
+            )
+            .await
+            .map_err(pagefind_error(&format!("the entry `{}`", e.name)))?;
+        report.entries += 1;
+    }
+
+    let files = index
+        .get_files()
+        .await
+        .map_err(pagefind_error("the bundle"))?;
+    let bundle = dest.join(BUNDLE_DIR);
+    if bundle.exists() {
+        std::fs::remove_dir_all(&bundle).map_err(|source| SearchError::Write {
+            path: bundle.clone(),
+            source,
+        })?;
+    }
+    for file in &files {
+        write(&bundle.join(&file.filename), &file.contents)?;
+        report.bundle_bytes += file.contents.len() as u64;
+    }
+    report.bundle_files = files.len();
+    Ok(report)
+}
+
+/// The record of one entry: content (what is searched), meta (what a
+/// result shows) and filters. All values are plain text; the UI must insert
+/// them as text (the snapshot's descriptions come from GitHub).
+fn entry_record(
+    e: &EntryRecord,
+) -> (
+    String,
+    BTreeMap<String, String>,
+    BTreeMap<String, Vec<String>>,
+) {
+    let mut content = format!("{}。{}", e.name, e.description);
+    if !e.tags.is_empty() {
+        content.push(' ');
+        content.push_str(&e.tags.join("，"));
+        content.push('。');
+    }
+    if let Some(d) = &e.github_description {
+        content.push(' ');
+        content.push_str(d);
+    }
+    let mut meta = BTreeMap::from([
+        ("title".to_string(), e.name.clone()),
+        ("kind".to_string(), "entry".to_string()),
+        ("description".to_string(), e.description.clone()),
+        ("category".to_string(), e.category.clone()),
+    ]);
+    if let Some(g) = &e.group {
+        meta.insert("group".into(), g.clone());
+    }
+    if let Some(s) = e.stars {
+        meta.insert("stars".into(), archmanual_github_snapshot::format_count(s));
+    }
+    if let Some(d) = &e.github_description {
+        meta.insert("github".into(), d.clone());
+    }
+    if !e.tags.is_empty() {
+        meta.insert("tags".into(), e.tags.join(", "));
+    }
+    let mut filters = BTreeMap::new();
+    if let Some(t) = &e.theme {
+        filters.insert(THEME_FILTER.to_string(), vec![t.clone()]);
+    }
+    if !e.tags.is_empty() {
+        filters.insert(TAG_FILTER.to_string(), e.tags.clone());
+    }
+    (content, meta, filters)
+}
+
+/// The characters of a URL path that must be encoded (`/` is kept), like Pagefind's own.
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'%');
+
+/// `/backend/mq/index.html`: the page's URL from the book's root.
+fn page_url(rel: &Path) -> String {
+    let slash: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    format!("/{}", utf8_percent_encode(&slash.join("/"), PATH))
+}
+
+/// Every `.html` file under `dest` (relative, sorted), outside the bundle.
+fn html_files(dest: &Path) -> Result<Vec<PathBuf>, SearchError> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SearchError> {
+        let read = |source| SearchError::Read {
+            path: dir.to_path_buf(),
+            source,
+        };
+        for entry in std::fs::read_dir(dir).map_err(read)? {
+            let entry = entry.map_err(read)?;
+            let path = entry.path();
+            let kind = entry.file_type().map_err(read)?;
+            if kind.is_dir() {
+                if dir == root && entry.file_name() == BUNDLE_DIR {
+                    continue;
+                }
+                walk(root, &path, out)?;
+            } else if path.extension().is_some_and(|e| e == "html") {
+                if let Ok(rel) = path.strip_prefix(root) {
+                    out.push(rel.to_path_buf());
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dest, dest, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+/// True for the files mdBook's built-in search writes into the output root.
+pub(crate) fn is_mdbook_search_file(name: &str) -> bool {
+    let js = name.ends_with(".js");
+    (name.starts_with("searchindex") && (js || name.ends_with(".json")))
+        || (js
+            && ["searcher", "elasticlunr", "mark"].iter().any(|p| {
+                name == format!("{p}.js")
+                    || name.starts_with(&format!("{p}-"))
+                    || name.starts_with(&format!("{p}.min"))
+            }))
+}
+
+fn remove_mdbook_search_files(dest: &Path) -> Result<(), SearchError> {
+    let read = |source| SearchError::Read {
+        path: dest.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dest).map_err(read)? {
+        let entry = entry.map_err(read)?;
+        let name = entry.file_name();
+        if is_mdbook_search_file(&name.to_string_lossy()) {
+            std::fs::remove_file(entry.path()).map_err(|source| SearchError::Write {
+                path: entry.path(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), SearchError> {
+    let err = |source| SearchError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(err)?;
+    }
+    std::fs::write(path, bytes).map_err(err)
+}
+
+fn pagefind_error(what: &str) -> impl Fn(anyhow::Error) -> SearchError + '_ {
+    move |e| SearchError::Pagefind {
+        what: what.to_string(),
+        message: format!("{e:#}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mdbook_search_files_are_recognised() {
+        for name in [
+            "searchindex.js",
+            "searchindex.json",
+            "searchindex-3f2a.js",
+            "searcher.js",
+            "searcher-ab12.js",
+            "elasticlunr.min.js",
+            "elasticlunr-ab12.min.js",
+            "mark.min.js",
+            "mark-ab12.min.js",
+        ] {
+            assert!(is_mdbook_search_file(name), "{name}");
+        }
+        for name in [
+            "book.js",
+            "archmanual-search.js",
+            "marketing.js",
+            "searchindex.html",
+            "index.html",
+        ] {
+            assert!(!is_mdbook_search_file(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn page_urls_are_rooted_and_encoded() {
+        assert_eq!(
+            page_url(Path::new("backend/mq/index.html")),
+            "/backend/mq/index.html"
+        );
+        assert_eq!(
+            page_url(Path::new("中文 页.html")),
+            "/%E4%B8%AD%E6%96%87%20%E9%A1%B5.html"
+        );
+    }
+}
