@@ -49,7 +49,8 @@ fn main_tag(page: &Page) -> String {
 }
 
 /// The relative root mdBook computed for this page (`const path_to_root = "../";`).
-/// For `404.html` it is the site URL, which is why it is read, not derived.
+/// `404.html` has `""` there and a `<base href>` (the site URL), which is why
+/// it is read, not derived from the file's depth.
 fn path_to_root(html: &str) -> Option<&str> {
     const KEY: &str = "const path_to_root = \"";
     let start = html.find(KEY)? + KEY.len();
