@@ -110,8 +110,24 @@ fn build_writes_a_pagefind_index_and_no_mdbook_search_index() {
             "{name}: UI script missing or with the wrong root"
         );
         let indexed = html.contains("<main data-pagefind-body");
+        let title_only = html.contains("<h1 data-pagefind-body");
         let chapter = !matches!(name.as_ref(), "print.html" | "404.html");
-        assert_eq!(indexed, chapter, "{name}: data-pagefind-body");
+        // Generated pages (category indexes, the map) index their title only.
+        let generated = matches!(
+            name.as_ref(),
+            "map.html"
+                | "backend/index.html"
+                | "backend/storage/index.html"
+                | "theory/index.html"
+                | "frontend/index.html"
+                | "ops/index.html"
+        );
+        assert_eq!(
+            indexed,
+            chapter && !generated,
+            "{name}: data-pagefind-body on <main>"
+        );
+        assert_eq!(title_only, generated, "{name}: data-pagefind-body on <h1>");
     }
 }
 
@@ -168,6 +184,11 @@ fn index_holds_chapter_content_only_and_entries_with_anchors() {
         anchors.contains(&"准备阶段") && anchors.contains(&"提交阶段"),
         "{anchors:?}"
     );
+
+    // A generated page: its title, not the entries it repeats.
+    let backend = by_url(&records, "/backend/index.html");
+    assert_eq!(backend["meta"]["title"], "后端主题");
+    assert!(!backend["content"].as_str().unwrap().contains("Kafka"));
 
     // Themes of the grouped part come from its sections.
     assert_eq!(

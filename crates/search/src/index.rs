@@ -1,13 +1,13 @@
 //! Indexes a rendered book with Pagefind and writes the bundle.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use crate::page::prepare;
+use crate::page::{escape_attr, prepare};
 use crate::site::{EntryRecord, SearchSite};
 use crate::{
     BUNDLE_DIR, SearchError, TAG_FILTER, THEME_FILTER, UI_CSS, UI_CSS_FILE, UI_JS, UI_JS_FILE,
@@ -134,16 +134,8 @@ async fn index_async(
         } else {
             report.entries_without_anchor += 1;
         }
-        let (content, meta, filters) = entry_record(e);
         index
-            .add_custom_record(
-                url,
-                content,
-                language.clone(),
-                Some(meta),
-                Some(filters),
-                None,
-            )
+            .add_html_file(None, Some(url), entry_html(e, &language))
             .await
             .map_err(pagefind_error(&format!("the entry `{}`", e.name)))?;
         report.entries += 1;
@@ -168,52 +160,89 @@ async fn index_async(
     Ok(report)
 }
 
-/// The record of one entry: content (what is searched), meta (what a
-/// result shows) and filters. All values are plain text; the UI must insert
-/// them as text (the snapshot's descriptions come from GitHub).
-fn entry_record(
-    e: &EntryRecord,
-) -> (
-    String,
-    BTreeMap<String, String>,
-    BTreeMap<String, Vec<String>>,
-) {
-    let mut content = format!("{}。{}", e.name, e.description);
+/// Weight of an entry's name: that of running text, far below a chapter's
+/// `<h1>` (7), so `Paxos` finds the Paxos chapter among the projects named
+/// after it (an entry's record is short, which ranks it high already).
+const NAME_WEIGHT: &str = "1";
+/// Weight of an entry's description and tags: below running text, so the
+/// category words in them lead to the category's own page first.
+const TEXT_WEIGHT: &str = "0.5";
+
+/// The record of one entry, as a small HTML document with the name, the
+/// description, tags and the repository description. Meta and
+/// filters are read from attributes; every value is escaped here and arrives
+/// in the browser as plain text.
+fn entry_html(e: &EntryRecord, language: &str) -> String {
+    let mut meta_keys = vec!["title", "description", "category"];
+    let mut attrs = vec![
+        ("title", e.name.clone()),
+        ("description", e.description.clone()),
+        ("category", e.category.clone()),
+    ];
+    let mut optional = |key: &'static str, value: Option<String>| {
+        if let Some(v) = value {
+            meta_keys.push(key);
+            attrs.push((key, v));
+        }
+    };
+    optional("group", e.group.clone());
+    optional(
+        "stars",
+        e.stars.map(archmanual_github_snapshot::format_count),
+    );
+    optional("github", e.github_description.clone());
+    optional("tags", (!e.tags.is_empty()).then(|| e.tags.join(", ")));
+    let meta: Vec<String> = meta_keys
+        .iter()
+        .map(|k| format!("{k}[data-am-{k}]"))
+        .chain(std::iter::once("kind:entry".to_string()))
+        .collect();
+    let mut html = format!(
+        "<html lang=\"{}\"><body data-pagefind-body data-pagefind-meta=\"{}\"",
+        escape_attr(language),
+        meta.join(", ")
+    );
+    for (k, v) in &attrs {
+        html.push_str(&format!(" data-am-{k}=\"{}\"", escape_attr(v)));
+    }
+    html.push_str(&format!(
+        "><p data-pagefind-weight=\"{NAME_WEIGHT}\">{}</p>",
+        escape_text(&e.name)
+    ));
+    let mut text = e.description.clone();
     if !e.tags.is_empty() {
-        content.push(' ');
-        content.push_str(&e.tags.join("，"));
-        content.push('。');
+        text.push(' ');
+        text.push_str(&e.tags.join("，"));
+        text.push('。');
     }
+    html.push_str(&format!(
+        "<p data-pagefind-weight=\"{TEXT_WEIGHT}\">{}</p>",
+        escape_text(&text)
+    ));
     if let Some(d) = &e.github_description {
-        content.push(' ');
-        content.push_str(d);
+        html.push_str(&format!(
+            "<p data-pagefind-weight=\"{TEXT_WEIGHT}\">{}</p>",
+            escape_text(d)
+        ));
     }
-    let mut meta = BTreeMap::from([
-        ("title".to_string(), e.name.clone()),
-        ("kind".to_string(), "entry".to_string()),
-        ("description".to_string(), e.description.clone()),
-        ("category".to_string(), e.category.clone()),
-    ]);
-    if let Some(g) = &e.group {
-        meta.insert("group".into(), g.clone());
-    }
-    if let Some(s) = e.stars {
-        meta.insert("stars".into(), archmanual_github_snapshot::format_count(s));
-    }
-    if let Some(d) = &e.github_description {
-        meta.insert("github".into(), d.clone());
-    }
-    if !e.tags.is_empty() {
-        meta.insert("tags".into(), e.tags.join(", "));
-    }
-    let mut filters = BTreeMap::new();
     if let Some(t) = &e.theme {
-        filters.insert(THEME_FILTER.to_string(), vec![t.clone()]);
+        html.push_str(&format!(
+            "<span data-pagefind-ignore data-pagefind-filter=\"{THEME_FILTER}\">{}</span>",
+            escape_text(t)
+        ));
     }
-    if !e.tags.is_empty() {
-        filters.insert(TAG_FILTER.to_string(), e.tags.clone());
+    for t in &e.tags {
+        html.push_str(&format!(
+            "<span data-pagefind-ignore data-pagefind-filter=\"{TAG_FILTER}\">{}</span>",
+            escape_text(t)
+        ));
     }
-    (content, meta, filters)
+    html.push_str("</body></html>");
+    html
+}
+
+fn escape_text(s: &str) -> String {
+    escape_attr(s)
 }
 
 /// The characters of a URL path that must be encoded (`/` is kept), like Pagefind's own.

@@ -22,20 +22,29 @@ pub(crate) fn prepare(html: &str, depth: usize, page: Option<&Page>) -> Option<S
     );
     let mut out = html.replacen("</head>", &assets, 1);
     if let Some(page) = page
-        && out.contains(MAIN)
+        && let Some(main) = out.find(MAIN)
     {
-        out = out.replacen(MAIN, &main_tag(page), 1);
+        if !page.generated {
+            out.replace_range(main..main + MAIN.len(), &body_tag("main", page));
+        } else if let Some(h1) = out[main..].find("<h1").map(|i| main + i) {
+            // Only the title of a generated page: its lists repeat the
+            // entries of the category pages, which have records of their own.
+            out.replace_range(
+                h1..h1 + "<h1".len(),
+                body_tag("h1", page).trim_end_matches('>'),
+            );
+        }
     }
     Some(out)
 }
 
-/// `<main>` with `data-pagefind-body`, the chapter title as the `title`
+/// `<main>` (or `<h1>`) with `data-pagefind-body`, the chapter title as the `title`
 /// meta and the theme as the `主题` filter. The values sit in attributes of
 /// their own (Pagefind reads them by name), so commas and colons in titles
 /// cannot break Pagefind's `key:value, …` syntax.
-fn main_tag(page: &Page) -> String {
+fn body_tag(name: &str, page: &Page) -> String {
     let mut tag = format!(
-        "<main data-pagefind-body data-pagefind-meta=\"title[data-am-title], kind:chapter\" data-am-title=\"{}\"",
+        "<{name} data-pagefind-body data-pagefind-meta=\"title[data-am-title], kind:chapter\" data-am-title=\"{}\"",
         escape_attr(&page.title)
     );
     if let Some(theme) = &page.theme {
@@ -90,7 +99,21 @@ mod tests {
             html: PathBuf::from("backend/mq/index.html"),
             title: title.into(),
             theme: theme.map(str::to_string),
+            generated: false,
         }
+    }
+
+    #[test]
+    fn generated_pages_index_their_title_only() {
+        let mut p = page("后端主题", Some("后端主题"));
+        p.generated = true;
+        let html = PAGE.replace("<h1>", r#"<h1 id="后端主题">"#);
+        let out = prepare(&html, 2, Some(&p)).unwrap();
+        assert!(out.contains("<main>\n"), "{out}");
+        assert!(
+            out.contains(r#"<h1 data-pagefind-body data-pagefind-meta="title[data-am-title], kind:chapter" data-am-title="后端主题" data-pagefind-filter="主题[data-am-theme]" data-am-theme="后端主题" id="后端主题">"#),
+            "{out}"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What the search index is made of: the book's pages (title, theme) and its
 //! catalog entries (name, description, tags, anchor), read from the book.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use archmanual_github::{GithubLink, classify};
@@ -18,6 +18,10 @@ pub struct Page {
     pub title: String,
     /// The value of the `主题` filter, if the page belongs to a theme.
     pub theme: Option<String>,
+    /// True for pages the catalog generates (category indexes, the
+    /// technology map): they repeat entries of other pages, so only their
+    /// title is indexed.
+    pub generated: bool,
 }
 
 /// One catalog entry, as a search record of its own.
@@ -67,6 +71,17 @@ impl SearchSite {
         snapshot: Option<&Snapshot>,
     ) -> SearchSite {
         let model = BookModel::from_book(source, options);
+        let generated: HashSet<&Path> = model
+            .chapters
+            .iter()
+            .filter(|c| {
+                c.doc
+                    .directives
+                    .iter()
+                    .any(|d| d.name == "catalog" && !d.in_code)
+            })
+            .filter_map(|c| c.source_path.as_deref())
+            .collect();
 
         let mut pages = Vec::new();
         for (part, chapters) in parts(rendered) {
@@ -82,7 +97,7 @@ impl SearchSite {
                     None if has_children(ch) => Some(ch.name.clone()),
                     None => None,
                 };
-                collect_pages(ch, theme.as_deref(), &mut pages);
+                collect_pages(ch, theme.as_deref(), &generated, &mut pages);
             }
         }
 
@@ -150,17 +165,27 @@ fn has_children(ch: &Chapter) -> bool {
 }
 
 /// Pages of `ch` and its descendants, depth-first (drafts without a page skipped).
-fn collect_pages(ch: &Chapter, theme: Option<&str>, out: &mut Vec<Page>) {
+fn collect_pages(
+    ch: &Chapter,
+    theme: Option<&str>,
+    generated: &HashSet<&Path>,
+    out: &mut Vec<Page>,
+) {
     if let Some(path) = &ch.path {
         out.push(Page {
             html: path.with_extension("html"),
             title: ch.name.clone(),
             theme: theme.map(str::to_string),
+            // A draft with a page was filled by the catalog.
+            generated: ch
+                .source_path
+                .as_deref()
+                .is_none_or(|s| generated.contains(s)),
         });
     }
     for item in &ch.sub_items {
         if let BookItem::Chapter(c) = item {
-            collect_pages(c, theme, out);
+            collect_pages(c, theme, generated, out);
         }
     }
 }

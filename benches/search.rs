@@ -1,0 +1,296 @@
+//! Search benchmark: what a reader's browser downloads to answer its first
+//! query with the Pagefind index of `archmanual build`, against the size of
+//! mdBook's own `searchindex` for the same manual (plain `mdbook build`), and
+//! the top results of each query.
+//!
+//! Each query runs in a fresh headless Chromium (empty profile, so nothing is
+//! cached) on a page that does what the search UI does: `import()` Pagefind,
+//! search, and load the data of the first 10 results. A small loopback server
+//! counts the bytes of every file it serves under `pagefind/`.
+//!
+//! Run: `cargo build --release && cargo bench --bench search`
+//! (needs `mdbook` 0.5.x — or `MDBOOK=/path` — and `chromium` — or `CHROMIUM=/path`).
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "bench binary reports on the terminal"
+)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+/// Queries a reader of the manual would type (the issue's examples first).
+const QUERIES: &[&str] = &[
+    "限流",
+    "消息队列",
+    "分布式锁",
+    "雪花算法",
+    "一致性哈希",
+    "熔断",
+    "两阶段提交",
+    "Seata",
+    "Kafka",
+    "Paxos",
+    "向量数据库",
+    "服务注册与发现",
+];
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let archmanual = root.join("target/release/archmanual");
+    if !archmanual.exists() {
+        eprintln!("build the release binary first: cargo build --release");
+        std::process::exit(2);
+    }
+    let mdbook = std::env::var("MDBOOK").unwrap_or_else(|_| "mdbook".into());
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
+    for (tool, hint) in [
+        (
+            &mdbook,
+            "cargo install mdbook --version 0.5.4 --locked, or set MDBOOK",
+        ),
+        (&chromium, "apt-get install chromium, or set CHROMIUM"),
+    ] {
+        if Command::new(tool).arg("--version").output().is_err() {
+            eprintln!("`{tool}` not found: {hint}");
+            std::process::exit(2);
+        }
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+
+    // Ours.
+    let ours = tmp.path().join("ours");
+    copy_book(root, &ours);
+    let out = ours.join("out");
+    let run = Command::new(&archmanual)
+        .args(["build", "--book"])
+        .arg(&ours)
+        .arg("--dest-dir")
+        .arg(&out)
+        .output()
+        .expect("archmanual runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let indexed = stderr
+        .lines()
+        .find(|l| l.starts_with("indexed "))
+        .unwrap_or("");
+    println!("archmanual build: {indexed}");
+
+    // mdBook's own index of the same manual (preprocessors removed).
+    let base = tmp.path().join("base");
+    copy_book(root, &base);
+    strip_preprocessors(&base.join("book.toml"));
+    let base_out = base.join("out");
+    let run = Command::new(&mdbook)
+        .arg("build")
+        .arg(&base)
+        .arg("--dest-dir")
+        .arg(&base_out)
+        .output()
+        .expect("mdbook runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mut mdbook_search = Vec::new();
+    for e in std::fs::read_dir(&base_out).expect("mdbook output") {
+        let e = e.expect("entry");
+        let name = e.file_name().to_string_lossy().into_owned();
+        if ["searchindex", "searcher", "elasticlunr", "mark"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
+            mdbook_search.push((name, e.metadata().expect("metadata").len()));
+        }
+    }
+    mdbook_search.sort();
+    let index_bytes: u64 = mdbook_search
+        .iter()
+        .filter(|(n, _)| n.starts_with("searchindex"))
+        .map(|(_, b)| b)
+        .sum();
+    let all_bytes: u64 = mdbook_search.iter().map(|(_, b)| b).sum();
+    println!("mdbook build: {mdbook_search:?}");
+
+    // Serve ours and ask Chromium.
+    std::fs::write(out.join("__bench.html"), BENCH_PAGE).expect("bench page");
+    let log: Arc<Mutex<Vec<(String, u64)>>> = Arc::default();
+    let addr = serve(out.clone(), Arc::clone(&log));
+    println!();
+    println!("| query | bytes (pagefind/) | requests | % of searchindex | top 3 results |");
+    println!("| --- | ---: | ---: | ---: | --- |");
+    let mut all = Vec::new();
+    for q in QUERIES {
+        log.lock().expect("log").clear();
+        let profile = tempfile::tempdir().expect("profile");
+        let url = format!("http://{addr}/__bench.html?q={}", percent_encode(q));
+        let dom = Command::new(&chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--virtual-time-budget=30000",
+                "--dump-dom",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(&url)
+            .output()
+            .expect("chromium runs");
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        let results = dom
+            .split("<pre id=\"out\">")
+            .nth(1)
+            .and_then(|s| s.split("</pre>").next())
+            .unwrap_or("(no results: did the page run?)")
+            .replace("&gt;", ">")
+            .replace("&lt;", "<")
+            .replace("&amp;", "&");
+        let served = log.lock().expect("log").clone();
+        let bytes: u64 = served
+            .iter()
+            .filter(|(p, _)| p.starts_with("/pagefind/"))
+            .map(|(_, b)| b)
+            .sum();
+        let requests = served
+            .iter()
+            .filter(|(p, _)| p.starts_with("/pagefind/"))
+            .count();
+        all.push(bytes);
+        println!(
+            "| {q} | {bytes} | {requests} | {:.1}% | {} |",
+            100.0 * bytes as f64 / index_bytes as f64,
+            results.trim()
+        );
+    }
+    all.sort();
+    let median = all[all.len() / 2];
+    let max = all[all.len() - 1];
+    println!();
+    println!(
+        "first query: median {median} bytes, max {max} bytes; mdBook searchindex {index_bytes} bytes (its search files together {all_bytes}); median {:.1}% / max {:.1}% of searchindex",
+        100.0 * median as f64 / index_bytes as f64,
+        100.0 * max as f64 / index_bytes as f64
+    );
+}
+
+/// What the UI does for one query, and the top results as text.
+const BENCH_PAGE: &str = r#"<!doctype html><html><head><meta charset="utf-8"></head><body><pre id="out"></pre>
+<script type="module">
+const q = new URLSearchParams(location.search).get("q");
+const pagefind = await import("/pagefind/pagefind.js");
+const search = await pagefind.search(q);
+const data = await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
+document.getElementById("out").textContent = data
+  .slice(0, 3)
+  .map((d) => `${d.meta.title} (${d.url})`)
+  .join("; ") + ` — ${search.results.length} results`;
+</script></body></html>"#;
+
+/// A loopback static file server that logs (path, bytes) of every response.
+fn serve(dir: PathBuf, log: Arc<Mutex<Vec<(String, u64)>>>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let dir = dir.clone();
+            let log = Arc::clone(&log);
+            std::thread::spawn(move || respond(stream, &dir, &log));
+        }
+    });
+    addr
+}
+
+fn respond(mut stream: TcpStream, dir: &Path, log: &Mutex<Vec<(String, u64)>>) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    // Drain the headers.
+    let mut header = String::new();
+    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+        header.clear();
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split('?').next().unwrap_or("/").to_string();
+    let file = dir.join(path.trim_start_matches('/'));
+    let (status, body) = match std::fs::File::open(&file) {
+        Ok(mut f) if !path.contains("..") => {
+            let mut body = Vec::new();
+            let _ = f.read_to_end(&mut body);
+            ("200 OK", body)
+        }
+        _ => ("404 Not Found", Vec::new()),
+    };
+    let kind = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("json") => "application/json",
+        Some("css") => "text/css",
+        _ => "application/octet-stream",
+    };
+    log.lock().expect("log").push((path, body.len() as u64));
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(&body);
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Removes every `[preprocessor.*]` table: the baseline is mdBook alone.
+fn strip_preprocessors(book_toml: &Path) {
+    let text = std::fs::read_to_string(book_toml).expect("book.toml");
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with('[') {
+            skipping = line.trim_start().starts_with("[preprocessor.");
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    std::fs::write(book_toml, out).expect("write book.toml");
+}
+
+fn copy_book(root: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    std::fs::copy(root.join("book.toml"), to.join("book.toml")).expect("book.toml");
+    copy_tree(&root.join("book"), &to.join("book"));
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let t = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_tree(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), t).expect("copy");
+        }
+    }
+}
