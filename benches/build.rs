@@ -1,13 +1,15 @@
-//! Build benchmark: `archmanual build` (in-process mdBook + our preprocessors)
-//! against plain `mdbook build` of the same book with the preprocessors
-//! removed from book.toml, run side by side, alternating, on
+//! Build benchmark: `archmanual build` (in-process mdBook, our preprocessors
+//! and the Pagefind search index) against plain `mdbook build` of the same
+//! book with the preprocessors removed from book.toml (mdBook's own search
+//! index on), run side by side, alternating, on
 //!  1. the manual itself, and
 //!  2. a generated book of 5,000 category chapters (50 draft themes × 100
 //!     categories × 10 entries, plus the technology map).
 //!
 //! Run: `cargo build --release && cargo bench --bench build`
 //! (needs `mdbook` 0.5.x on PATH, or `MDBOOK=/path/to/mdbook`; `RUNS=N` to
-//! change the number of alternating runs, default 5).
+//! change the number of alternating runs, default 5). Also prints the time
+//! `archmanual build` spent on the search index.
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -64,16 +66,18 @@ fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usiz
     let base_out = baseline.join("out");
     let mut ours = Vec::new();
     let mut base = Vec::new();
+    let mut index = Vec::new();
+    let mut indexed = String::new();
     // One warm-up each (file cache), then alternate so drift hits both sides.
     for i in 0..=runs {
-        let a = time(
+        let (a, stderr) = time(
             Command::new(archmanual)
                 .args(["build", "--book"])
                 .arg(book)
                 .arg("--dest-dir")
                 .arg(&ours_out),
         );
-        let b = time(
+        let (b, _) = time(
             Command::new(mdbook)
                 .arg("build")
                 .arg(&baseline)
@@ -83,18 +87,34 @@ fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usiz
         if i > 0 {
             ours.push(a);
             base.push(b);
+            // `indexed N pages and M entries for search in X.XXs (…)`
+            if let Some(line) = stderr.lines().find(|l| l.starts_with("indexed ")) {
+                indexed = line.to_string();
+                let secs = line
+                    .split(" in ")
+                    .nth(1)
+                    .and_then(|s| s.split('s').next())
+                    .and_then(|s| s.parse::<f64>().ok());
+                index.extend(secs.map(Duration::from_secs_f64));
+            }
         }
     }
     let (mo, mb) = (median(&mut ours), median(&mut base));
     println!(
-        "{label}: archmanual build median {:.3}s, mdbook build (no preprocessors) median {:.3}s, ratio {:.2}x ({runs} runs each)",
+        "{label}: archmanual build (with search) median {:.3}s, mdbook build (no preprocessors, its own search) median {:.3}s, ratio {:.2}x ({runs} runs each)",
         mo.as_secs_f64(),
         mb.as_secs_f64(),
         mo.as_secs_f64() / mb.as_secs_f64()
     );
+    if !index.is_empty() {
+        println!(
+            "{label}: search index median {:.3}s of the build; last run: {indexed}",
+            median(&mut index).as_secs_f64()
+        );
+    }
 }
 
-fn time(cmd: &mut Command) -> Duration {
+fn time(cmd: &mut Command) -> (Duration, String) {
     let start = Instant::now();
     let out = cmd.output().expect("command runs");
     let elapsed = start.elapsed();
@@ -102,7 +122,7 @@ fn time(cmd: &mut Command) -> Duration {
         eprintln!("{}", String::from_utf8_lossy(&out.stderr));
         panic!("{cmd:?} failed");
     }
-    elapsed
+    (elapsed, String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 fn median(v: &mut [Duration]) -> Duration {

@@ -283,10 +283,10 @@ fn html_files(dest: &Path) -> Result<Vec<PathBuf>, SearchError> {
                     continue;
                 }
                 walk(root, &path, out)?;
-            } else if path.extension().is_some_and(|e| e == "html") {
-                if let Ok(rel) = path.strip_prefix(root) {
-                    out.push(rel.to_path_buf());
-                }
+            } else if path.extension().is_some_and(|e| e == "html")
+                && let Ok(rel) = path.strip_prefix(root)
+            {
+                out.push(rel.to_path_buf());
             }
         }
         Ok(())
