@@ -1,6 +1,8 @@
 //! `archmanual build` against plain mdBook with command preprocessors.
 
-use crate::support::{archmanual, fixture, html_files, main_of, run, workspace_bin};
+use crate::support::{
+    archmanual, fixture, html_files, main_of, run, without_search_attributes, workspace_bin,
+};
 
 /// Builds the fixture with mdBook's driver the way `mdbook build` does:
 /// the `command` preprocessors of book.toml run as subprocesses.
@@ -43,7 +45,7 @@ fn assert_same_pages(a: &std::path::Path, b: &std::path::Path) {
         let ha = std::fs::read_to_string(a.join(p)).unwrap();
         let hb = std::fs::read_to_string(b.join(p)).unwrap();
         assert_eq!(
-            main_of(&ha),
+            without_search_attributes(main_of(&ha)),
             main_of(&hb),
             "chapter {} differs",
             p.display()

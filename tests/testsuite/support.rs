@@ -89,3 +89,28 @@ pub(crate) fn hrefs(html: &str) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// `html` without the attributes `archmanual build` adds for the search
+/// index (`data-pagefind-*`, `data-am-*`), to compare with plain mdBook.
+pub(crate) fn without_search_attributes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = [" data-pagefind-", " data-am-"]
+        .iter()
+        .filter_map(|p| rest.find(p))
+        .min()
+    {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        // The attribute's name, then an optional `="…"` value.
+        let name_end = rest
+            .find(|c: char| c == '=' || c == ' ' || c == '>')
+            .unwrap_or(rest.len());
+        rest = &rest[name_end..];
+        if let Some(value) = rest.strip_prefix("=\"") {
+            rest = value.find('"').map_or("", |e| &value[e + 1..]);
+        }
+    }
+    out.push_str(rest);
+    out
+}

@@ -258,6 +258,10 @@ fn root_parts(book: &Book, model: &BookModel) -> Vec<Option<String>> {
             }
             _ => {}
         }
+    }
+    out
+}
+
 /// The page's Markdown with `<a id="entry-…"></a>` at the start of each
 /// entry's description (ids are `[-_\w]` only: nothing to escape).
 fn with_entry_anchors(doc: &archmanual_model::Document, anchors: &[String]) -> String {

@@ -4,8 +4,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use archmanual_github::{GithubLink, classify};
 use archmanual_github_snapshot::Snapshot;
+use archmanual_github_url::{GithubLink, classify};
 use archmanual_model::{BookModel, ParseOptions, entry_anchors};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 
@@ -75,10 +75,19 @@ impl SearchSite {
             .chapters
             .iter()
             .filter(|c| {
+                // A page that is only a title and `{{#catalog}}` (one with
+                // text of its own gets the catalog in place and stays a page).
                 c.doc
                     .directives
                     .iter()
-                    .any(|d| d.name == "catalog" && !d.in_code)
+                    .filter(|d| d.name == "catalog" && !d.in_code)
+                    .any(|d| {
+                        let source = &c.doc.source;
+                        let rest = format!("{}{}", &source[..d.span.start], &source[d.span.end..]);
+                        rest.lines()
+                            .map(str::trim)
+                            .all(|l| l.is_empty() || l.starts_with("# "))
+                    })
             })
             .filter_map(|c| c.source_path.as_deref())
             .collect();
