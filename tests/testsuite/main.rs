@@ -3,6 +3,7 @@
 //! command preprocessors `book.toml` declares (what plain `mdbook build` does).
 #![allow(clippy::print_stderr, reason = "tests say on stderr why they skipped")]
 
+mod browser;
 mod build;
 mod catalog;
 mod contract;
@@ -10,4 +11,5 @@ mod github;
 mod heading_ids;
 mod manual;
 mod search;
+mod search_browser;
 mod support;
