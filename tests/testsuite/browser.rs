@@ -171,17 +171,37 @@ impl Browser {
             body.len()
         );
         stream.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).map_err(|e| e.to_string())?;
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .ok_or("no HTTP header")?;
-        let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-        let mut payload = raw[split + 4..].to_vec();
-        if head.contains("transfer-encoding: chunked") {
-            payload = dechunk(&payload);
+        // chromedriver keeps the connection open: read exactly Content-Length.
+        let mut reader = BufReader::new(stream);
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            let n = reader.read_line(&mut line).map_err(|e| e.to_string())?;
+            if n == 0 || line == "\r\n" {
+                break;
+            }
+            head.push_str(&line.to_ascii_lowercase());
         }
+        let length = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        let payload = match length {
+            Some(n) => {
+                let mut buf = vec![0; n];
+                reader.read_exact(&mut buf).map_err(|e| e.to_string())?;
+                buf
+            }
+            None => {
+                let mut buf = Vec::new();
+                reader.read_to_end(&mut buf).map_err(|e| e.to_string())?;
+                if head.contains("transfer-encoding: chunked") {
+                    dechunk(&buf)
+                } else {
+                    buf
+                }
+            }
+        };
         let v: Value = serde_json::from_slice(&payload).map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&payload)))?;
         let value = v.get("value").cloned().unwrap_or(Value::Null);
         if value.get("error").is_some() {

@@ -21,6 +21,8 @@
     // Filter keys of the index, in the order the selects are shown.
     const FILTER_ORDER = ['主题', '标签'];
     const PAGE_SIZE = 10;
+    // Sections shown under a page result (the ones with most matches).
+    const MAX_SECTIONS = 2;
     const DEBOUNCE_MS = 120;
 
     const TEXT = {
@@ -266,7 +268,8 @@
         if (!loading) {
             ui.form.classList.add('searching');
             showHeader(TEXT.loading);
-            loading = import(root + 'pagefind/pagefind.js').then(async module => {
+            // A full URL: `pagefind/…` alone would be a bare module specifier.
+            loading = import(new URL(root + 'pagefind/pagefind.js', window.location.href).href).then(async module => {
                 // Result URLs are rooted at the book's root, which may be a
                 // sub-path of the site (GitHub Pages).
                 await module.options({
@@ -406,13 +409,17 @@
     // Words to highlight on the landing page: the query's words and the words
     // Pagefind marked in this result (CJK segments, stemmed forms).
     function markTerms(query, excerpts) {
-        const terms = new Set(query.split(/\s+/).filter(t => t.length > 0));
+        const words = query.split(/\s+/).filter(t => t.length > 0);
+        const terms = new Set(words);
         for (const x of excerpts) {
-            for (const m of x.matchAll(/<mark>([^<]*)<\/mark>/g)) {
-                terms.add(unescapeExcerptText(m[1]));
+            // Adjacent marks are one word split by the segmenter (限|流).
+            for (const m of x.replace(/<\/mark><mark>/g, '').matchAll(/<mark>([^<]*)<\/mark>/g)) {
+                terms.add(unescapeExcerptText(m[1]).trim());
             }
         }
-        return Array.from(terms).filter(t => t.trim().length > 0).slice(0, 12);
+        // Single characters would light up half of a Chinese page.
+        const short = t => Array.from(t).length < 2 && !words.includes(t);
+        return Array.from(terms).filter(t => t.length > 0 && !short(t)).slice(0, 12);
     }
 
     function target(url, terms) {
@@ -433,9 +440,10 @@
         li.dataset.url = data.url;
         const meta = data.meta || {};
         const subs = (data.sub_results || [])
-            .filter(s => s.url !== data.url && s.url.split('#')[0] === pageUrl && s.url.includes('#'))
+            .filter(s => s.url !== data.url && s.url.split('#')[0] === pageUrl && s.url.includes('#')
+                && s.excerpt !== data.excerpt)
             .sort((a, b) => (b.locations || []).length - (a.locations || []).length)
-            .slice(0, 3)
+            .slice(0, MAX_SECTIONS)
             .sort((a, b) => (a.anchor?.location ?? 0) - (b.anchor?.location ?? 0));
         const terms = markTerms(current.query, [data.excerpt || '']);
 
