@@ -93,20 +93,32 @@ fn build(book: &Path) -> tempfile::TempDir {
     dir
 }
 
-fn manual_site() -> &'static StaticServer {
-    static SITE: OnceLock<(tempfile::TempDir, StaticServer)> = OnceLock::new();
-    &SITE
-        .get_or_init(|| {
-            // A site built beforehand, to iterate on the UI without rebuilding.
-            if let Some(site) = std::env::var_os("ARCHMANUAL_TEST_SITE") {
-                let dir = tempfile::tempdir().expect("temp dir");
-                return (dir, StaticServer::start(Path::new(&site)));
+/// The built manual and a server for it.
+struct Site {
+    _tmp: Option<tempfile::TempDir>,
+    dir: PathBuf,
+    server: StaticServer,
+}
+
+fn manual() -> &'static Site {
+    static SITE: OnceLock<Site> = OnceLock::new();
+    SITE.get_or_init(|| {
+        // A site built beforehand, to iterate on the UI without rebuilding.
+        let (tmp, dir) = match std::env::var_os("ARCHMANUAL_TEST_SITE") {
+            Some(site) => (None, PathBuf::from(site)),
+            None => {
+                let tmp = build(&book_root());
+                let dir = tmp.path().to_path_buf();
+                (Some(tmp), dir)
             }
-            let dir = build(&book_root());
-            let server = StaticServer::start(dir.path());
-            (dir, server)
-        })
-        .1
+        };
+        let server = StaticServer::start(&dir);
+        Site { _tmp: tmp, dir, server }
+    })
+}
+
+fn manual_site() -> &'static StaticServer {
+    &manual().server
 }
 
 /// Types `query` into the open search box (as input events) and returns the
@@ -433,4 +445,23 @@ fn screenshots_of_the_search_panel() {
                 .expect("write screenshot");
         }
     }
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn file_url_says_how_to_get_search() {
+    let browser = Browser::start();
+    let page = manual().dir.join("theory/cap.html");
+    browser.goto(&format!("file://{}", page.display()));
+    browser.wait_for("document.getElementById('mdbook-searchbar')", "the search box");
+    browser.js("document.activeElement?.blur();", json!([]));
+    browser.press("s");
+    let said = browser.wait_for(
+        "document.getElementById('mdbook-searchresults-header').textContent",
+        "a notice in the search panel",
+    );
+    assert!(
+        said.as_str().unwrap_or_default().contains("archmanual serve"),
+        "file:// notice: {said}"
+    );
 }

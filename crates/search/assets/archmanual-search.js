@@ -34,7 +34,8 @@
         results: (n, q) => q ? `找到 ${n} 条与“${q}”相关的结果：` : `找到 ${n} 条结果：`,
         more: n => `显示更多结果（还有 ${n} 条）`,
         all: '全部',
-        fileUrl: '从本地文件打开时无法搜索：在书的目录运行 archmanual serve，再打开它给出的地址。',
+        // Split around the command, which is shown as code.
+        fileUrl: ['从本地文件打开时无法搜索：在书的目录运行 ', 'archmanual serve', '，再打开它给出的地址。'],
         failed: '搜索索引加载失败：',
         resultsLabel: '搜索结果',
         filtersLabel: '筛选',
@@ -258,10 +259,15 @@
         setUrl('', {}, 'replace');
     }
 
+    // `text` is a string, or [text, code, text, …] with every second part code.
     function showHeader(text, cls) {
         ui.outer.classList.remove('hidden');
         ui.header.className = 'searchresults-header' + (cls ? ' ' + cls : '');
-        ui.header.textContent = text;
+        if (Array.isArray(text)) {
+            ui.header.replaceChildren(...text.map((t, i) => i % 2 ? el('code', {}, t) : t));
+        } else {
+            ui.header.textContent = text;
+        }
     }
 
     function load() {
