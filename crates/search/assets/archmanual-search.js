@@ -149,6 +149,13 @@
             debounce = window.setTimeout(() => run(true), DEBOUNCE_MS);
         });
         ui.more.addEventListener('click', () => showMore());
+        ui.list.addEventListener('click', e => {
+            const link = e.target.closest('a.archmanual-search-link');
+            if (link && !e.ctrlKey && !e.metaKey && !e.shiftKey && e.button === 0) {
+                e.preventDefault();
+                follow(link);
+            }
+        });
         document.addEventListener('keydown', onKey);
         window.addEventListener('popstate', fromUrl);
         fromUrl();
@@ -166,6 +173,10 @@
             e.preventDefault();
             e.stopPropagation();
             close();
+            return;
+        }
+        if (e.key === 'Escape' && document.querySelector('main mark.archmanual-search-mark')) {
+            unmark();
             return;
         }
         if (!typing && !e.shiftKey && (e.key === 's' || e.key === '/')) {
@@ -230,8 +241,22 @@
     }
 
     function follow(link) {
-        if (link) {
-            window.location.assign(link.href);
+        if (!link) {
+            return;
+        }
+        const to = new URL(link.href);
+        if (to.pathname !== window.location.pathname) {
+            window.location.assign(to.href);
+            return;
+        }
+        // Same page, other section: no reload, so close and mark here.
+        close();
+        history.pushState({}, '', to.href);
+        highlightFromUrl();
+        const id = decodeURIComponent(to.hash.slice(1));
+        const heading = id && document.getElementById(id);
+        if (heading) {
+            heading.scrollIntoView();
         }
     }
 
