@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const INSTALL: &str = "apt-get update && apt-get install -y chromium chromium-driver fonts-noto-cjk";
+const INSTALL: &str =
+    "apt-get update && apt-get install -y chromium chromium-driver fonts-noto-cjk";
 
 /// Serves the files under `root` on 127.0.0.1 until the process ends.
 pub(crate) struct StaticServer {
@@ -47,7 +48,10 @@ fn serve_one(root: &Path, mut stream: TcpStream) {
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let mut file = root.to_path_buf();
-    for part in path.split('/').filter(|p| !p.is_empty() && *p != "." && *p != "..") {
+    for part in path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+    {
         file.push(part);
     }
     if file.is_dir() {
@@ -106,9 +110,12 @@ impl Browser {
             &["chromium", "chromium-browser", "google-chrome"],
             "ARCHMANUAL_CHROMIUM",
         )
-        .unwrap_or_else(|| panic!("no Chromium found (or set ARCHMANUAL_CHROMIUM); install it: {INSTALL}"));
-        let driver_bin = which(&["chromedriver"], "ARCHMANUAL_CHROMEDRIVER")
-            .unwrap_or_else(|| panic!("no chromedriver found (or set ARCHMANUAL_CHROMEDRIVER); install it: {INSTALL}"));
+        .unwrap_or_else(|| {
+            panic!("no Chromium found (or set ARCHMANUAL_CHROMIUM); install it: {INSTALL}")
+        });
+        let driver_bin = which(&["chromedriver"], "ARCHMANUAL_CHROMEDRIVER").unwrap_or_else(|| {
+            panic!("no chromedriver found (or set ARCHMANUAL_CHROMEDRIVER); install it: {INSTALL}")
+        });
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -118,7 +125,12 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}; install it: {INSTALL}", driver_bin.display()));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot run {}: {e}; install it: {INSTALL}",
+                    driver_bin.display()
+                )
+            });
         let profile = tempfile::tempdir().expect("profile dir");
         let mut browser = Self {
             driver,
@@ -128,7 +140,10 @@ impl Browser {
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while browser.http("GET", "/status", None).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start on port {port}");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start on port {port}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         let args = [
@@ -144,7 +159,10 @@ impl Browser {
         ]
         .iter()
         .map(|s| (*s).to_owned())
-        .chain([format!("--user-data-dir={}", browser._profile.path().display())])
+        .chain([format!(
+            "--user-data-dir={}",
+            browser._profile.path().display()
+        )])
         .collect::<Vec<_>>();
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
@@ -163,14 +181,18 @@ impl Browser {
 
     fn http(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
-        stream.set_read_timeout(Some(Duration::from_secs(120))).map_err(|e| e.to_string())?;
+        stream
+            .set_read_timeout(Some(Duration::from_secs(120)))
+            .map_err(|e| e.to_string())?;
         let body = body.map(Value::to_string).unwrap_or_default();
         let req = format!(
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             self.port,
             body.len()
         );
-        stream.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
+        stream
+            .write_all(req.as_bytes())
+            .map_err(|e| e.to_string())?;
         // chromedriver keeps the connection open: read exactly Content-Length.
         let mut reader = BufReader::new(stream);
         let mut head = String::new();
@@ -202,7 +224,8 @@ impl Browser {
                 }
             }
         };
-        let v: Value = serde_json::from_slice(&payload).map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&payload)))?;
+        let v: Value = serde_json::from_slice(&payload)
+            .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&payload)))?;
         let value = v.get("value").cloned().unwrap_or(Value::Null);
         if value.get("error").is_some() {
             return Err(format!("{}: {}", value["error"], value["message"]));
@@ -221,12 +244,19 @@ impl Browser {
     }
 
     pub(crate) fn url(&self) -> String {
-        self.cmd("GET", "/url", None).as_str().unwrap_or_default().to_owned()
+        self.cmd("GET", "/url", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// Runs `body` (a function body; `arguments` are `args`) in the page.
     pub(crate) fn js(&self, body: &str, args: Value) -> Value {
-        self.cmd("POST", "/execute/sync", Some(json!({"script": body, "args": args})))
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": body, "args": args})),
+        )
     }
 
     /// Runs an async function body; its resolved value is returned.
@@ -237,7 +267,11 @@ impl Browser {
              .then(done, e => done({{__error: String(e && e.stack || e)}}));"
         );
         self.cmd("POST", "/timeouts", Some(json!({"script": 120_000})));
-        let v = self.cmd("POST", "/execute/async", Some(json!({"script": script, "args": args})));
+        let v = self.cmd(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        );
         if let Some(e) = v.get("__error") {
             panic!("script failed: {e}");
         }
@@ -252,13 +286,20 @@ impl Browser {
             if !v.is_null() {
                 return v;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what} ({cond})");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what} ({cond})"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
     fn element(&self, css: &str) -> String {
-        let v = self.cmd("POST", "/element", Some(json!({"using": "css selector", "value": css})));
+        let v = self.cmd(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
         v.as_object()
             .and_then(|o| o.values().next())
             .and_then(Value::as_str)
@@ -270,7 +311,11 @@ impl Browser {
     /// such as `\u{E015}` for ArrowDown are allowed).
     pub(crate) fn send_keys(&self, css: &str, text: &str) {
         let id = self.element(css);
-        self.cmd("POST", &format!("/element/{id}/value"), Some(json!({"text": text})));
+        self.cmd(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        );
     }
 
     /// Key strokes to whatever has the focus.
@@ -293,7 +338,11 @@ impl Browser {
     }
 
     pub(crate) fn set_window(&self, width: u32, height: u32) {
-        self.cmd("POST", "/window/rect", Some(json!({"width": width, "height": height})));
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
     }
 
     /// A PNG of the viewport.
@@ -316,7 +365,8 @@ impl Drop for Browser {
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16).unwrap_or(0);
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16).unwrap_or(0);
         if size == 0 {
             break;
         }
@@ -340,9 +390,9 @@ fn base64_decode(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(clean.len() / 4 * 3);
     for chunk in clean.chunks(4) {
         let pad = chunk.iter().filter(|&&c| c == b'=').count();
-        let n = chunk
-            .iter()
-            .fold(0u32, |acc, &c| (acc << 6) | u32::from(if c == b'=' { 0 } else { value(c) }));
+        let n = chunk.iter().fold(0u32, |acc, &c| {
+            (acc << 6) | u32::from(if c == b'=' { 0 } else { value(c) })
+        });
         let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
         out.extend_from_slice(&bytes[..3 - pad]);
     }

@@ -31,9 +31,24 @@ const QUERIES: &[(&str, &[&str])] = &[
     ("Gossip", &["theory/gossip.html"]),
     ("隔离级别", &["theory/acid.html"]),
     ("分布式计算的谬误", &["theory/fallacies.html"]),
-    ("雪花算法", &["theory/patterns/id.html", "backend/id/index.html"]),
-    ("限流", &["theory/patterns/flow-control.html", "backend/fallback/index.html"]),
-    ("熔断", &["theory/patterns/flow-control.html", "backend/fallback/index.html"]),
+    (
+        "雪花算法",
+        &["theory/patterns/id.html", "backend/id/index.html"],
+    ),
+    (
+        "限流",
+        &[
+            "theory/patterns/flow-control.html",
+            "backend/fallback/index.html",
+        ],
+    ),
+    (
+        "熔断",
+        &[
+            "theory/patterns/flow-control.html",
+            "backend/fallback/index.html",
+        ],
+    ),
     ("缓存穿透", &["theory/patterns/cache.html"]),
     ("读写分离", &["theory/patterns/read-write-splitting.html"]),
     ("分库分表", &["theory/patterns/sharding.html"]),
@@ -41,7 +56,10 @@ const QUERIES: &[(&str, &[&str])] = &[
     ("消息队列", &["backend/mq/index.html"]),
     ("配置中心", &["backend/config/index.html"]),
     ("向量数据库", &["ai/llm/infra/vector/index.html"]),
-    ("分布式锁", &["backend/lock/index.html", "theory/patterns/lock.html"]),
+    (
+        "分布式锁",
+        &["backend/lock/index.html", "theory/patterns/lock.html"],
+    ),
     ("注册发现", &["backend/registry/index.html"]),
     ("调用链", &["ops/monitor/chain/index.html"]),
     ("数据脱敏", &["security/data/mask/index.html"]),
@@ -50,16 +68,25 @@ const QUERIES: &[(&str, &[&str])] = &[
     // Project names (catalog entries land on their category page).
     ("Seata", &["backend/transaction/index.html"]),
     ("Kafka", &["backend/mq/index.html"]),
-    ("Nacos", &["backend/config/index.html", "backend/registry/index.html"]),
+    (
+        "Nacos",
+        &["backend/config/index.html", "backend/registry/index.html"],
+    ),
     ("Sentinel", &["backend/fallback/index.html"]),
     ("Milvus", &["ai/llm/infra/vector/index.html"]),
     ("SkyWalking", &["ops/monitor/chain/index.html"]),
     ("Flink", &["bigdata/stream/index.html"]),
     // Mixed Chinese and English.
     ("Raft 选举", &["theory/raft.html"]),
-    ("Redis 分布式锁", &["backend/lock/index.html", "theory/patterns/lock.html"]),
+    (
+        "Redis 分布式锁",
+        &["backend/lock/index.html", "theory/patterns/lock.html"],
+    ),
     ("DNS 负载均衡", &["architecture/load-balancing.html"]),
-    ("Leaf 号段", &["backend/id/index.html", "theory/patterns/id.html"]),
+    (
+        "Leaf 号段",
+        &["backend/id/index.html", "theory/patterns/id.html"],
+    ),
     // Only in one entry's description (Spring JTA on 分布式事务).
     ("JtaTransactionManager", &["backend/transaction/index.html"]),
 ];
@@ -113,7 +140,11 @@ fn manual() -> &'static Site {
             }
         };
         let server = StaticServer::start(&dir);
-        Site { _tmp: tmp, dir, server }
+        Site {
+            _tmp: tmp,
+            dir,
+            server,
+        }
     })
 }
 
@@ -290,7 +321,10 @@ fn keyboard_opens_moves_and_lands_with_highlight() {
     let site = manual_site();
     let browser = Browser::start();
     browser.goto(&format!("{}theory/cap.html", site.base));
-    browser.wait_for("document.getElementById('mdbook-searchbar')", "the search box");
+    browser.wait_for(
+        "document.getElementById('mdbook-searchbar')",
+        "the search box",
+    );
     // `s` opens the panel and focuses the box.
     browser.js("document.activeElement?.blur();", json!([]));
     browser.press("s");
@@ -315,9 +349,16 @@ fn keyboard_opens_moves_and_lands_with_highlight() {
     assert_eq!(chosen.as_str(), Some(links[1].as_str()), "ArrowDown twice");
     browser.press("\u{E007}");
     let chosen = chosen.as_str().unwrap_or_default().to_owned();
-    let want = chosen.split(['?', '#']).next().unwrap_or_default().to_owned();
+    let want = chosen
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     browser.wait_for(
-        &format!("location.href.startsWith({})", serde_json::to_string(&want).expect("json")),
+        &format!(
+            "location.href.startsWith({})",
+            serde_json::to_string(&want).expect("json")
+        ),
         "Enter to open the selected result",
     );
     // The landing page marks the query's words.
@@ -339,7 +380,10 @@ fn keyboard_opens_moves_and_lands_with_highlight() {
         "document.getElementById('mdbook-search-wrapper').classList.contains('hidden')",
         "Esc to close the search",
     );
-    assert!(!browser.url().contains("search="), "Esc leaves ?search= in the URL");
+    assert!(
+        !browser.url().contains("search="),
+        "Esc leaves ?search= in the URL"
+    );
 }
 
 #[test]
@@ -376,7 +420,11 @@ fn untrusted_descriptions_show_as_text() {
             "return document.querySelectorAll('#mdbook-search-wrapper img, #mdbook-search-wrapper script').length;",
             json!([]),
         );
-        assert_eq!(elements, json!(0), "{query}: markup from a description became elements");
+        assert_eq!(
+            elements,
+            json!(0),
+            "{query}: markup from a description became elements"
+        );
     }
     // Filters: the entry's tag narrows the results to it.
     let tagged = browser.js_async(
@@ -391,11 +439,17 @@ fn untrusted_descriptions_show_as_text() {
     assert_eq!(tagged, json!(true));
     let results = results_for(&browser, "onerror");
     assert!(
-        results.iter().all(|r| r["title"].as_str().unwrap_or_default().contains("XssProbe")),
+        results
+            .iter()
+            .all(|r| r["title"].as_str().unwrap_or_default().contains("XssProbe")),
         "标签 filter: {results:?}"
     );
     std::thread::sleep(std::time::Duration::from_millis(300));
-    assert_eq!(browser.js("return window.__alerts;", json!([])), json!(0), "an alert ran");
+    assert_eq!(
+        browser.js("return window.__alerts;", json!([])),
+        json!(0),
+        "an alert ran"
+    );
 }
 
 /// Screenshots of the search panel (light, coal, 375 px) for a human to look
@@ -453,7 +507,10 @@ fn file_url_says_how_to_get_search() {
     let browser = Browser::start();
     let page = manual().dir.join("theory/cap.html");
     browser.goto(&format!("file://{}", page.display()));
-    browser.wait_for("document.getElementById('mdbook-searchbar')", "the search box");
+    browser.wait_for(
+        "document.getElementById('mdbook-searchbar')",
+        "the search box",
+    );
     browser.js("document.activeElement?.blur();", json!([]));
     browser.press("s");
     let said = browser.wait_for(
@@ -461,7 +518,9 @@ fn file_url_says_how_to_get_search() {
         "a notice in the search panel",
     );
     assert!(
-        said.as_str().unwrap_or_default().contains("archmanual serve"),
+        said.as_str()
+            .unwrap_or_default()
+            .contains("archmanual serve"),
         "file:// notice: {said}"
     );
 }
