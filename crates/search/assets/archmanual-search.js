@@ -47,7 +47,7 @@
     let pagefind = null; // the imported module, once loaded
     let loading = null; // the import promise
     let filtersLoaded = false;
-    let current = null; // {query, filters, results, shown}
+    let current = null; // {query, results, shown, pages: page URL → its <li>}
     let generation = 0; // drops answers to outdated queries
     let debounce = 0;
     let ui = null;
@@ -403,7 +403,7 @@
         if (mine !== generation || found === null) {
             return; // a newer query is under way
         }
-        current = {query, results: found.results, shown: 0};
+        current = {query, results: found.results, shown: 0, pages: new Map()};
         clearResults();
         if (found.results.length === 0) {
             showHeader(TEXT.noResults(query || Object.values(filters).join('、')));
@@ -428,7 +428,20 @@
             return;
         }
         const start = current.shown;
-        data.forEach((d, i) => ui.list.appendChild(renderResult(d, start + i)));
+        // One item per page: further entries (or the chapter itself) of a
+        // page already listed go under it, so the first results are distinct
+        // pages.
+        data.forEach((d, i) => {
+            const page = d.url.split('#')[0];
+            const li = current.pages.get(page);
+            if (li) {
+                addToPage(li, d, start + i);
+            } else {
+                const item = renderResult(d, start + i);
+                current.pages.set(page, item);
+                ui.list.appendChild(item);
+            }
+        });
         current.shown += batch.length;
         const left = current.results.length - current.shown;
         ui.more.textContent = TEXT.more(left);
@@ -523,6 +536,32 @@
             li.appendChild(ul);
         }
         return li;
+    }
+
+    // A record of a page that is already listed, as a line under it.
+    function addToPage(li, data, index) {
+        let ul = li.querySelector('ul.archmanual-search-subs');
+        if (!ul) {
+            ul = el('ul', {class: 'archmanual-search-subs', role: 'none'});
+            li.appendChild(ul);
+        }
+        const meta = data.meta || {};
+        const sli = el('li', {role: 'none'});
+        const a = el('a', {
+            class: 'archmanual-search-link archmanual-search-sub', href: target(data.url, markTerms(current.query, [data.excerpt || ''])),
+            id: `archmanual-search-r${index}`, role: 'option', 'aria-selected': 'false',
+        });
+        const head = el('span', {class: 'archmanual-search-title'});
+        head.appendChild(el('span', {}, meta.title || data.url));
+        if (meta.kind === 'entry' && meta.stars) {
+            head.appendChild(el('span', {class: 'archmanual-search-stars'}, `★ ${meta.stars}`));
+        }
+        a.appendChild(head);
+        const teaser = el('span', {class: 'teaser archmanual-search-excerpt'});
+        appendExcerpt(teaser, data.excerpt || '');
+        a.appendChild(teaser);
+        sli.appendChild(a);
+        ul.appendChild(sli);
     }
 
     // Pagefind escapes `<` and `>` of the page text; nothing else is markup
