@@ -510,12 +510,7 @@
         if (where || tags) {
             a.appendChild(el('span', {class: 'archmanual-search-where'}, [where, tags].filter(Boolean).join(' · ')));
         }
-        const teaser = el('span', {class: 'teaser archmanual-search-excerpt'});
-        appendExcerpt(teaser, data.excerpt || '');
-        if (teaser.textContent.trim() === '' && entry && meta.description) {
-            teaser.textContent = meta.description;
-        }
-        a.appendChild(teaser);
+        a.appendChild(teaserOf(data, terms));
         li.appendChild(a);
 
         if (subs.length > 0) {
@@ -557,11 +552,45 @@
             head.appendChild(el('span', {class: 'archmanual-search-stars'}, `★ ${meta.stars}`));
         }
         a.appendChild(head);
-        const teaser = el('span', {class: 'teaser archmanual-search-excerpt'});
-        appendExcerpt(teaser, data.excerpt || '');
-        a.appendChild(teaser);
+        a.appendChild(teaserOf(data, markTerms(current.query, [data.excerpt || ''])));
         sli.appendChild(a);
         ul.appendChild(sli);
+    }
+
+    // An entry shows its whole one-line description (marked here, as text);
+    // a chapter shows Pagefind's excerpt.
+    function teaserOf(data, terms) {
+        const teaser = el('span', {class: 'teaser archmanual-search-excerpt'});
+        const meta = data.meta || {};
+        if (meta.kind === 'entry' && meta.description) {
+            appendMarked(teaser, meta.description, terms);
+        } else {
+            appendExcerpt(teaser, data.excerpt || '');
+        }
+        return teaser;
+    }
+
+    function termPattern(terms) {
+        const sorted = terms.slice().sort((a, b) => b.length - a.length);
+        const escaped = sorted.map(t => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        return escaped.length ? new RegExp(escaped.join('|'), 'gi') : null;
+    }
+
+    // `text` as text nodes, with the terms in <mark> elements.
+    function appendMarked(parent, text, terms) {
+        const re = termPattern(terms);
+        let at = 0;
+        if (re) {
+            for (const m of text.matchAll(re)) {
+                if (m[0] === '') {
+                    continue;
+                }
+                parent.appendChild(document.createTextNode(text.slice(at, m.index)));
+                parent.appendChild(el('mark', {}, m[0]));
+                at = m.index + m[0].length;
+            }
+        }
+        parent.appendChild(document.createTextNode(text.slice(at)));
     }
 
     // Pagefind escapes `<` and `>` of the page text; nothing else is markup
@@ -635,13 +664,10 @@
         if (!raw || !main) {
             return;
         }
-        const terms = raw.split(/\s+/).filter(t => t.length > 0)
-            .sort((a, b) => b.length - a.length);
-        if (terms.length === 0) {
+        const re = termPattern(raw.split(/\s+/).filter(t => t.length > 0));
+        if (!re) {
             return;
         }
-        const escaped = terms.map(t => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-        const re = new RegExp(escaped.join('|'), 'gi');
         const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT, {
             acceptNode(node) {
                 const p = node.parentElement;
