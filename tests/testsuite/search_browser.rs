@@ -297,12 +297,13 @@ fn chinese_queries_find_their_pages() {
         misses.join("\n")
     );
 
-    // In-browser time per query after the first, through Pagefind's API as
-    // the UI calls it (search, then the data of the first ten results), on a
+    // In-browser time per query after the first, through Pagefind's API with
+    // the UI's options (search, then the data of the first ten results), on a
     // fresh page so that nothing is cached yet.
     browser.goto(&format!("{}index.html", site.base));
     let times = browser.js_async(
         "const pf = await import(new URL(path_to_root + 'pagefind/pagefind.js', location.href).href);
+         await pf.options({excerptLength: 30, ranking: {pageLength: 0.1}});
          const out = [];
          for (const q of arguments[0]) {
              const t0 = performance.now();

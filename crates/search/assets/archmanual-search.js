@@ -306,6 +306,9 @@
                 await module.options({
                     baseUrl: new URL(root || './', window.location.href).pathname,
                     excerptLength: 30,
+                    // Entry records are short; with Pagefind's default (0.75)
+                    // they push the chapters about a topic down the list.
+                    ranking: {pageLength: 0.1},
                 });
                 await module.init();
                 pagefind = module;
@@ -413,6 +416,20 @@
         await showMore(mine);
     }
 
+    // A chapter titled exactly like the query (Raft, Paxos) comes before the
+    // projects named after it.
+    function chaptersNamedFirst(data, query) {
+        const norm = t => (t || '').replace(/\s+/g, '').toLowerCase();
+        const q = norm(query);
+        const named = d => d.meta && d.meta.kind !== 'entry' && norm(d.meta.title) === q;
+        const first = data.filter(named);
+        if (q === '' || first.length === 0) {
+            return;
+        }
+        const rest = data.filter(d => !named(d));
+        data.splice(0, data.length, ...first, ...rest);
+    }
+
     function clearResults() {
         select(null);
         ui.list.replaceChildren();
@@ -428,6 +445,9 @@
             return;
         }
         const start = current.shown;
+        if (start === 0) {
+            chaptersNamedFirst(data, current.query);
+        }
         // One item per page: further entries (or the chapter itself) of a
         // page already listed go under it, so the first results are distinct
         // pages.
