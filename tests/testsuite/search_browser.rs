@@ -69,7 +69,10 @@ const QUERIES: &[(&str, &[&str])] = &[
     // Project names (catalog entries land on their category page).
     ("Seata", &["backend/transaction/index.html"]),
     // Entries of that name are on several pages; each one is a right answer.
-    ("Kafka", &["backend/mq/index.html", "ops/monitor/log/index.html"]),
+    (
+        "Kafka",
+        &["backend/mq/index.html", "ops/monitor/log/index.html"],
+    ),
     (
         "Nacos",
         &["backend/config/index.html", "backend/registry/index.html"],

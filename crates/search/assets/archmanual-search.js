@@ -142,12 +142,22 @@
         });
         ui.form.addEventListener('submit', e => {
             e.preventDefault();
-            follow(selected() || ui.list.querySelector('a.archmanual-search-link'));
+            followFirst();
         });
-        ui.bar.addEventListener('input', () => {
+        const later = () => {
             window.clearTimeout(debounce);
-            debounce = window.setTimeout(() => run(true), DEBOUNCE_MS);
+            debounce = window.setTimeout(() => {
+                debounce = 0;
+                run(true);
+            }, DEBOUNCE_MS);
+        };
+        // While an input method composes (pinyin), wait for the characters.
+        ui.bar.addEventListener('input', e => {
+            if (!e.isComposing) {
+                later();
+            }
         });
+        ui.bar.addEventListener('compositionend', later);
         ui.more.addEventListener('click', () => showMore());
         ui.list.addEventListener('click', e => {
             const link = e.target.closest('a.archmanual-search-link');
@@ -195,7 +205,7 @@
             move(e.key === 'ArrowDown' ? 1 : -1);
         } else if (e.key === 'Enter' && document.activeElement === ui.bar) {
             e.preventDefault();
-            follow(selected() || ui.list.querySelector('a.archmanual-search-link'));
+            followFirst();
         }
     }
 
@@ -238,6 +248,17 @@
         if (document.activeElement !== ui.bar) {
             ui.bar.focus();
         }
+    }
+
+    // Enter in the box: the selected result, else the first one of the query
+    // as typed (even if its search is still waiting for the debounce).
+    async function followFirst() {
+        if (debounce) {
+            window.clearTimeout(debounce);
+            debounce = 0;
+            await run(true);
+        }
+        follow(selected() || ui.list.querySelector('a.archmanual-search-link'));
     }
 
     function follow(link) {
