@@ -542,3 +542,47 @@ fn file_url_says_how_to_get_search() {
         "file:// notice: {said}"
     );
 }
+
+#[test]
+#[ignore = "needs Chromium"]
+fn theme_filter_narrows_results_and_is_part_of_the_link() {
+    let site = manual_site();
+    let browser = Browser::start();
+    let enc = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    browser.goto(&format!(
+        "{}index.html?search={}&{}={}",
+        site.base,
+        enc("分布式锁"),
+        enc("主题"),
+        enc("分布式理论")
+    ));
+    browser.wait_for(
+        "document.querySelector('select[data-filter=\"主题\"]')?.value === '分布式理论'",
+        "the 主题 filter set from the link",
+    );
+    let results = results_for(&browser, "分布式锁");
+    assert!(!results.is_empty(), "分布式锁 in 分布式理论: no results");
+    for r in &results {
+        let page = page_of(r["url"].as_str().unwrap_or_default());
+        assert!(
+            page.starts_with("theory/"),
+            "分布式理论 filter lets {page} through"
+        );
+    }
+    // Without the filter the catalog page comes back.
+    browser.js(
+        "const s = document.querySelector('select[data-filter=\"主题\"]');
+         s.value = ''; s.dispatchEvent(new Event('change'));",
+        json!([]),
+    );
+    browser.wait_for(
+        "Array.from(document.querySelectorAll('#mdbook-searchresults > li')).some(li => li.dataset.url.startsWith('/backend/'))",
+        "catalog pages once the filter is cleared",
+    );
+    assert!(
+        !browser.url().contains(&enc("主题")),
+        "the cleared filter stays in the URL"
+    );
+}
