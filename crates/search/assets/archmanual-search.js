@@ -526,7 +526,7 @@
         const meta = data.meta || {};
         const subs = (data.sub_results || [])
             .filter(s => s.url !== data.url && s.url.split('#')[0] === pageUrl && s.url.includes('#')
-                && s.excerpt !== data.excerpt)
+                && s.excerpt !== data.excerpt && (s.title || '').trim() !== (meta.title || '').trim())
             .sort((a, b) => (b.locations || []).length - (a.locations || []).length)
             .slice(0, MAX_SECTIONS)
             .sort((a, b) => (a.anchor?.location ?? 0) - (b.anchor?.location ?? 0));
