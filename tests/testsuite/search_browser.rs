@@ -110,14 +110,14 @@ fn book_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `archmanual build` of `book` into a fresh directory.
-fn build(book: &Path) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// `archmanual build` of `book` into `dir` (emptied first).
+fn build_into(book: &Path, dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
     let out = run(archmanual()
         .args(["build", "--book"])
         .arg(book)
         .arg("--dest-dir")
-        .arg(dir.path()));
+        .arg(dir));
     assert!(
         out.status.success(),
         "`archmanual build` failed for {}:\n{}",
@@ -125,16 +125,21 @@ fn build(book: &Path) -> tempfile::TempDir {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        dir.path().join("pagefind/pagefind.js").is_file(),
+        dir.join("pagefind/pagefind.js").is_file(),
         "no Pagefind bundle in the build of {}",
         book.display()
     );
+}
+
+/// `archmanual build` of `book` into a fresh temporary directory.
+fn build(book: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    build_into(book, dir.path());
     dir
 }
 
 /// The built manual and a server for it.
 struct Site {
-    _tmp: Option<tempfile::TempDir>,
     dir: PathBuf,
     server: StaticServer,
 }
@@ -143,20 +148,18 @@ fn manual() -> &'static Site {
     static SITE: OnceLock<Site> = OnceLock::new();
     SITE.get_or_init(|| {
         // A site built beforehand, to iterate on the UI without rebuilding.
-        let (tmp, dir) = match std::env::var_os("ARCHMANUAL_TEST_SITE") {
-            Some(site) => (None, PathBuf::from(site)),
+        let dir = match std::env::var_os("ARCHMANUAL_TEST_SITE") {
+            Some(site) => PathBuf::from(site),
             None => {
-                let tmp = build(&book_root());
-                let dir = tmp.path().to_path_buf();
-                (Some(tmp), dir)
+                // A fixed place under target/: a static is never dropped, so
+                // a temporary directory would be left behind by every run.
+                let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-browser-manual");
+                build_into(&book_root(), &dir);
+                dir
             }
         };
         let server = StaticServer::start(&dir);
-        Site {
-            _tmp: tmp,
-            dir,
-            server,
-        }
+        Site { dir, server }
     })
 }
 
