@@ -3,6 +3,7 @@
 //! command preprocessors `book.toml` declares (what plain `mdbook build` does).
 #![allow(clippy::print_stderr, reason = "tests say on stderr why they skipped")]
 
+mod browser;
 mod build;
 mod catalog;
 mod contract;
@@ -11,4 +12,5 @@ mod heading_ids;
 mod manual;
 mod one_core;
 mod search;
+mod search_browser;
 mod support;
