@@ -2,8 +2,11 @@
 //! `- [Name](https://github.com/owner/repo) - 一句话说明。`.
 //!
 //! A top-level bullet list is an *entry list* when at least one of its items
-//! has that form; then every item of the list must have it, and anything else
-//! is reported as an [`EntryProblem`]. Optional fields go in a nested list
+//! has that form (a link to another site: a bullet that starts with a link to
+//! a page of the book is a cross-reference, not an entry). Items that start
+//! with a link but are not well-formed entries are reported one by one as
+//! [`EntryProblem`]s; ordinary bullets mixed into an entry list are reported
+//! once for the whole list ([`EntryProblemKind::MixedList`]). Optional fields go in a nested list
 //! right under the entry: `官网: https://…` (homepage) and `标签: a, b` (tags).
 //! Entries are grouped by the nearest `###` (or deeper) heading above them.
 
@@ -30,6 +33,9 @@ pub struct Entry {
     pub tags: Vec<String>,
     /// Index of the entry's link in [`crate::Document::links`].
     pub link: usize,
+    /// Which top-level list of the page the entry is in: entries with the
+    /// same value share one list.
+    pub list: usize,
     /// The entry's first line (from the list marker's content to the end of the description).
     pub span: Span,
     /// The name as written (inside the brackets).
@@ -48,8 +54,16 @@ pub enum EntryProblemKind {
     EmptyLink,
     /// A link but no ` - 说明` after it.
     MissingDescription,
-    /// The item does not start with a link.
-    NotAnEntry,
+    /// An entry list that also has ordinary bullets (items that do not start
+    /// with a link to another site; in a list where links without a
+    /// description outnumber entries, those links too): one problem per list,
+    /// at its first ordinary bullet.
+    MixedList {
+        /// How many well-formed entries the list has.
+        entries: usize,
+        /// 1-based lines of the ordinary bullets.
+        bullet_lines: Vec<usize>,
+    },
     /// A nested item is another entry (nesting is not grouping).
     NestedEntry,
     /// A nested field with an unknown key.
@@ -87,15 +101,27 @@ impl EntryProblem {
                 format!("entry `{}` has no description", self.text.trim()),
                 format!("add ` - ` and a one-sentence description after the link: `{example}`"),
             ),
-            EntryProblemKind::NotAnEntry => (
-                format!(
-                    "item `{}` in an entry list is not an entry",
-                    self.text.trim()
-                ),
-                format!(
-                    "every item of an entry list must be `{example}`; move other bullets under a different heading"
-                ),
-            ),
+            EntryProblemKind::MixedList {
+                entries,
+                bullet_lines,
+            } => {
+                let lines: Vec<String> = bullet_lines.iter().map(usize::to_string).collect();
+                let (bullets, verb) = match bullet_lines.len() {
+                    1 => ("1 ordinary bullet".to_string(), "is"),
+                    n => (format!("{n} ordinary bullets"), "are"),
+                };
+                (
+                    format!(
+                        "list mixes {entries} {} with {bullets} (line {}), which {verb} not {}",
+                        if *entries == 1 { "entry" } else { "entries" },
+                        lines.join(", "),
+                        if bullet_lines.len() == 1 { "an entry" } else { "entries" },
+                    ),
+                    format!(
+                        "a list with an item `{example}` is an entry list; either move the entries into a list of their own under a `###` heading, or, if this is an ordinary list, start each entry with a word (`- 见 [Name](https://…)：…`) so it reads as a bullet"
+                    ),
+                )
+            }
             EntryProblemKind::NestedEntry => (
                 format!("nested entry `{}`", self.text.trim()),
                 "entries cannot nest; group entries under a `### 分组` heading instead".into(),
@@ -113,6 +139,22 @@ impl EntryProblem {
             ),
         }
     }
+}
+
+/// Whether a link destination points to another site (`scheme:` or `//`),
+/// not to a page or anchor of the book.
+pub(crate) fn is_external(dest: &str) -> bool {
+    let dest = dest.trim();
+    if dest.starts_with("//") {
+        return true;
+    }
+    dest.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
 }
 
 /// Recognised field keys (lower-cased) and what they mean.

@@ -645,19 +645,57 @@ fn entries_of(
 ) -> (Vec<Entry>, Vec<EntryProblem>) {
     let mut entries = Vec::new();
     let mut problems = Vec::new();
-    for list in lists.iter().filter(|l| !l.ordered) {
+    for (list_index, list) in lists.iter().enumerate().filter(|(_, l)| !l.ordered) {
         let analyses: Vec<ItemShape> = list
             .items
             .iter()
             .map(|&i| item_shape(source, links, &items[i]))
             .collect();
-        if !analyses
+        let entry_count = analyses
             .iter()
-            .any(|a| matches!(a, ItemShape::Entry { .. }))
-        {
+            .filter(|a| matches!(a, ItemShape::Entry { .. }))
+            .count();
+        if entry_count == 0 {
             continue;
         }
+        // A list where most links have no ` - 说明` is a reading list with
+        // a stray separator, not a catalog missing its descriptions: its bare
+        // links count as ordinary bullets.
+        let bare_links = analyses
+            .iter()
+            .filter(|a| matches!(a, ItemShape::NoDescription))
+            .count();
+        let reading_list = entry_count < bare_links;
+        let is_bullet = |a: &ItemShape| match a {
+            ItemShape::Other => true,
+            ItemShape::NoDescription => reading_list,
+            _ => false,
+        };
+        // Ordinary bullets (cross-references, prose) in a list that also has
+        // entries: one problem for the whole list, not one per bullet, since
+        // the fix is one decision about the list.
+        let bullets: Vec<Span> = list
+            .items
+            .iter()
+            .zip(&analyses)
+            .filter(|(_, a)| is_bullet(a))
+            .map(|(&i, _)| items[i].first_para.unwrap_or(items[i].span))
+            .collect();
+        if let Some(first) = bullets.first() {
+            let line_of = |s: &Span| source[..s.start].matches('\n').count() + 1;
+            problems.push(EntryProblem {
+                kind: EntryProblemKind::MixedList {
+                    entries: entry_count,
+                    bullet_lines: bullets.iter().map(line_of).collect(),
+                },
+                span: *first,
+                text: first.text(source).lines().next().unwrap_or("").to_string(),
+            });
+        }
         for (&i, shape) in list.items.iter().zip(analyses) {
+            if is_bullet(&shape) {
+                continue;
+            }
             let item = &items[i];
             let first_line = item.first_para.unwrap_or(item.span);
             let text = first_line
@@ -687,6 +725,7 @@ fn entries_of(
                         homepage: None,
                         tags: Vec::new(),
                         link,
+                        list: list_index,
                         span: first_line,
                         name_span: name_span(source, l.span),
                         item_span: item.span,
@@ -695,7 +734,14 @@ fn entries_of(
                         let child = &items[c];
                         let cspan = child.first_para.unwrap_or(child.span);
                         let ctext: String = child.pieces.iter().map(|(_, t)| t.as_str()).collect();
-                        if matches!(item_shape(source, links, child), ItemShape::Entry { .. }) {
+                        // A nested item that starts with a link to another site is
+                        // an entry (perhaps without its description), not a field.
+                        if matches!(
+                            item_shape(source, links, child),
+                            ItemShape::Entry { .. }
+                                | ItemShape::NoDescription
+                                | ItemShape::EmptyLink
+                        ) {
                             problems.push(EntryProblem {
                                 kind: EntryProblemKind::NestedEntry,
                                 span: cspan,
@@ -735,7 +781,7 @@ fn entries_of(
                 ItemShape::Bracketed => {
                     problems.push(problem(EntryProblemKind::BracketedNameWithoutLink))
                 }
-                ItemShape::Other => problems.push(problem(EntryProblemKind::NotAnEntry)),
+                ItemShape::Other => {}
             }
         }
     }
@@ -774,7 +820,11 @@ fn item_shape(source: &str, links: &[Link], item: &ItemInfo) -> ItemShape {
     if link.dest.trim().is_empty() {
         return ItemShape::EmptyLink;
     }
-    if matches!(link.kind, LinkKind::Autolink | LinkKind::Email) {
+    // A bullet that starts with a link to another page of the book (or an
+    // anchor) is a cross-reference, not a catalog entry: entries name a
+    // project by its repository or site.
+    if matches!(link.kind, LinkKind::Autolink | LinkKind::Email) || !entry::is_external(&link.dest)
+    {
         return ItemShape::Other;
     }
     let rest_plain: String = item

@@ -139,13 +139,49 @@ fn entries_groups_fields_and_problems() {
             (EntryProblemKind::BracketedNameWithoutLink, 14),
             (EntryProblemKind::EmptyLink, 15),
             (EntryProblemKind::MissingDescription, 16),
-            (EntryProblemKind::NotAnEntry, 17),
+            (
+                EntryProblemKind::MixedList {
+                    entries: 2,
+                    bullet_lines: vec![17]
+                },
+                17
+            ),
             (EntryProblemKind::UnknownField("作者".into()), 19),
             (EntryProblemKind::NestedEntry, 20),
         ]
     );
     // The checklist is not an entry list: no item has the entry form.
     assert!(doc.entries.iter().all(|e| e.name != "链接开头"));
+    // Kafka heads the first list, Disruptor and X share the second.
+    let lists: Vec<_> = doc.entries.iter().map(|e| e.list).collect();
+    assert_eq!(lists[1], lists[2]);
+    assert_ne!(lists[0], lists[1]);
+}
+
+#[test]
+fn cross_references_are_not_entries() {
+    // Bullets that link pages of the book are cross-references even in the
+    // entry shape; a list of them has no entries and no problems.
+    let src = "# 页\n\n- [Java](../backend/index.md#java)：Tomcat 与 Jetty；\n- [上文](#top) - 回到开头\n- 见 [缓存](cache.md)\n";
+    let doc = parse(src);
+    assert!(doc.entries.is_empty(), "{:?}", doc.entries);
+    assert!(doc.entry_problems.is_empty(), "{:?}", doc.entry_problems);
+}
+
+#[test]
+fn mixed_list_is_one_problem() {
+    let src = "# 页\n\n- 见 [缓存](cache.md)\n- [Redis](https://github.com/redis/redis) - 内存数据库。\n- 见 [队列](mq.md)\n- 另见下一节\n";
+    let doc = parse(src);
+    assert_eq!(doc.entries.len(), 1);
+    let kinds: Vec<_> = doc.entry_problems.iter().map(|p| p.kind.clone()).collect();
+    assert_eq!(
+        kinds,
+        vec![EntryProblemKind::MixedList {
+            entries: 1,
+            bullet_lines: vec![3, 5, 6]
+        }]
+    );
+    assert_eq!(doc.line_col(doc.entry_problems[0].span.start).0, 3);
     assert_eq!(
         doc.intro_sentence().as_deref(),
         Some("消息队列解耦生产者与消费者。")

@@ -5,13 +5,15 @@ use archmanual_github_url::{GithubLink, classify};
 use crate::{Context, Reporter, Rule, RuleMeta};
 
 declare_rule! {
-    /// 同一分类页里重复收录了同一个项目。
+    /// 同一个列表里两次列出同一个仓库，或者同一分类页里重复收录了同一个项目。
     ///
     /// ## 检查什么
     ///
-    /// 同一个分类页（`…/index.md`，不论在哪个 `###` 分组下；其他页面可以有意在不同小节重复列出）中，两个条目指向同一个仓库
-    /// （GitHub 的 `owner/repo` 不区分大小写；指向仓库内不同目录的链接不算同一个；其他网址忽略协议、`www.` 和末尾的 `/`），
-    /// 或者名字相同（不区分大小写）。
+    /// 任何页面上，同一个条目列表中两个条目指向同一个仓库（GitHub 的 `owner/repo` 不区分大小写；
+    /// 指向仓库内不同目录的链接不算同一个；其他网址忽略协议、`www.` 和末尾的 `/`）。
+    /// 分类页（`…/index.md` 或 `README.md`）上范围扩大到整页（不论在哪个 `###` 分组下），名字相同
+    /// （不区分大小写）也算重复，除非两条链接的是两个不同的 GitHub 仓库（同名的两个项目）；
+    /// 其他页面可以有意在不同小节的不同列表里重复列出。
     ///
     /// ## 如何修复
     ///
@@ -29,27 +31,37 @@ impl Rule for DuplicateEntry {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
-        // Category pages are `…/index.md` (or README.md); other pages may list
-        // a project under several headings on purpose.
+        // Category pages are `…/index.md` (or README.md): one entry per
+        // project on the whole page. Other pages may list a project under
+        // several headings on purpose, but never twice in one list.
         let is_category = |f: &std::path::Path| {
             f.file_name()
                 .is_some_and(|n| n == "index.md" || n.eq_ignore_ascii_case("README.md"))
         };
-        for (file, ch) in cx.sources().filter(|(f, _)| is_category(f)) {
-            let mut by_repo: HashMap<String, usize> = HashMap::new();
+        for (file, ch) in cx.sources() {
+            let whole_page = is_category(file);
+            // Keys are scoped by list unless the whole page is one scope.
+            let scope = |e: &archmanual_model::Entry| if whole_page { 0 } else { e.list };
+            let mut by_repo: HashMap<(usize, String), usize> = HashMap::new();
             let mut by_name: HashMap<String, usize> = HashMap::new();
             for (i, e) in ch.doc.entries.iter().enumerate() {
-                let repo = repo_key(&e.url);
+                let repo = repo_key(&e.url).map(|r| (scope(e), r));
                 let name = e.name.trim().to_lowercase();
                 let first_repo = repo.as_ref().and_then(|r| by_repo.get(r).copied());
-                let first_name = by_name.get(&name).copied();
+                // Two entries of the same name that link two different GitHub
+                // repositories are two projects (`Steam`, `STEAM`).
+                let first_name = whole_page
+                    .then(|| by_name.get(&name).copied())
+                    .flatten()
+                    .filter(|&j| !(is_repo(&e.url) && is_repo(&ch.doc.entries[j].url)));
                 let line_of = |j: usize| ch.doc.line_col(ch.doc.entries[j].span.start).0;
                 let found = match (first_repo, first_name) {
                     (Some(j), _) => Some(format!(
-                        "`{}` links the same repository as `{}` on line {}",
+                        "`{}` links the same repository as `{}` on line {}{}",
                         e.name,
                         ch.doc.entries[j].name,
-                        line_of(j)
+                        line_of(j),
+                        if whole_page { "" } else { " in the same list" }
                     )),
                     (None, Some(j)) => Some(format!(
                         "entry `{}` is listed twice in this category (first on line {})",
@@ -71,6 +83,10 @@ impl Rule for DuplicateEntry {
             }
         }
     }
+}
+
+fn is_repo(url: &str) -> bool {
+    matches!(classify(url), Some(GithubLink::Repo(_)))
 }
 
 /// `owner/repo` for a GitHub repository, the login for an owner page (only a
