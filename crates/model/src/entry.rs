@@ -112,10 +112,19 @@ impl EntryProblem {
                 };
                 (
                     format!(
-                        "list mixes {entries} {} with {bullets} (line {}), which {verb} not {}",
+                        "list mixes {entries} {} with {bullets} ({} {}), which {verb} not {}",
+                        if bullet_lines.len() == 1 {
+                            "line"
+                        } else {
+                            "lines"
+                        },
                         if *entries == 1 { "entry" } else { "entries" },
                         lines.join(", "),
-                        if bullet_lines.len() == 1 { "an entry" } else { "entries" },
+                        if bullet_lines.len() == 1 {
+                            "an entry"
+                        } else {
+                            "entries"
+                        },
                     ),
                     format!(
                         "a list with an item `{example}` is an entry list; either move the entries into a list of their own under a `###` heading, or, if this is an ordinary list, start each entry with a word (`- 见 [Name](https://…)：…`) so it reads as a bullet"
