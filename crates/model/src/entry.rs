@@ -113,12 +113,12 @@ impl EntryProblem {
                 (
                     format!(
                         "list mixes {entries} {} with {bullets} ({} {}), which {verb} not {}",
+                        if *entries == 1 { "entry" } else { "entries" },
                         if bullet_lines.len() == 1 {
                             "line"
                         } else {
                             "lines"
                         },
-                        if *entries == 1 { "entry" } else { "entries" },
                         lines.join(", "),
                         if bullet_lines.len() == 1 {
                             "an entry"

@@ -827,13 +827,17 @@ fn item_shape(source: &str, links: &[Link], item: &ItemInfo) -> ItemShape {
     {
         return ItemShape::Other;
     }
+    let rest = after_annotations(source, links, item, link.span.end, para.end);
     let rest_plain: String = item
         .pieces
         .iter()
-        .filter(|(start, _)| *start >= link.span.end)
-        .map(|(_, t)| t.as_str())
+        .filter_map(|(start, t)| {
+            // A piece may begin before `rest` (the `]` closing an annotation).
+            let skip = rest.saturating_sub(*start);
+            (*start + t.len() > rest).then(|| t.get(skip..).unwrap_or(""))
+        })
         .collect();
-    let rest_md = source.get(link.span.end..para.end).unwrap_or("");
+    let rest_md = source.get(rest..para.end).unwrap_or("");
     match (
         entry::strip_separator(&rest_plain),
         entry::strip_separator(rest_md),
@@ -844,6 +848,34 @@ fn item_shape(source: &str, links: &[Link], item: &ItemInfo) -> ItemShape {
             description_markdown: md.lines().map(str::trim).collect::<Vec<_>>().join(" "),
         },
         _ => ItemShape::NoDescription,
+    }
+}
+
+/// Where the text after an entry's name link continues once annotations
+/// are skipped: further links or badges right after the name, bare or in
+/// brackets (`[Name](…) [[crate](…)] [![ci](…)](…) - 说明`), as awesome
+/// lists write them. Without annotations this is `from` itself.
+fn after_annotations(source: &str, links: &[Link], item: &ItemInfo, from: usize, end: usize) -> usize {
+    let mut pos = from;
+    loop {
+        let text = source.get(pos..end).unwrap_or("");
+        let at = pos + (text.len() - text.trim_start().len());
+        let bracketed = source[at..end].starts_with('[');
+        let link_at = |p: usize| {
+            item.links
+                .iter()
+                .map(|&i| &links[i])
+                .find(|l| l.span.start == p)
+        };
+        let next = match (link_at(at), bracketed) {
+            (Some(l), _) => l.span.end,
+            (None, true) => match link_at(at + 1) {
+                Some(l) if source[l.span.end..end].starts_with(']') => l.span.end + 1,
+                _ => return pos,
+            },
+            (None, false) => return pos,
+        };
+        pos = next;
     }
 }
 
