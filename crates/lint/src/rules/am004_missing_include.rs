@@ -33,21 +33,10 @@ impl Rule for MissingInclude {
                 .join(file.parent().unwrap_or(std::path::Path::new("")));
             for d in ch.doc.directives.iter().filter(|d| d.includes_file()) {
                 let target = d.target.as_deref().unwrap_or("");
-                if target.is_empty() {
-                    // mdBook needs at least one character after the name to
-                    // see a directive: `{{#include}}` is left as plain text.
-                    if d.span.text(&ch.doc.source).ends_with(&format!("#{}}}}}", d.name)) {
-                        continue;
-                    }
-                    out.at(
-                        file,
-                        ch,
-                        d.span,
-                        format!("`{{{{#{}}}}}` names no file", d.name),
-                    )
-                    .help = Some(
-                        "write the path of the file to include after the directive name".into(),
-                    );
+                // mdBook needs whitespace and at least one more character
+                // after the name to see a directive (`\s+([^}]+)`):
+                // `{{#include}}` and `{{ #include }}` stay plain text.
+                if target.trim().is_empty() {
                     continue;
                 }
                 let path = dir.join(target);
