@@ -855,7 +855,13 @@ fn item_shape(source: &str, links: &[Link], item: &ItemInfo) -> ItemShape {
 /// are skipped: further links or badges right after the name, bare or in
 /// brackets (`[Name](…) [[crate](…)] [![ci](…)](…) - 说明`), as awesome
 /// lists write them. Without annotations this is `from` itself.
-fn after_annotations(source: &str, links: &[Link], item: &ItemInfo, from: usize, end: usize) -> usize {
+fn after_annotations(
+    source: &str,
+    links: &[Link],
+    item: &ItemInfo,
+    from: usize,
+    end: usize,
+) -> usize {
     let mut pos = from;
     loop {
         let text = source.get(pos..end).unwrap_or("");
