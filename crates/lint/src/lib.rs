@@ -348,17 +348,50 @@ pub fn lint(book: &Book) -> Vec<Diagnostic> {
     lint_with(book, rules::RULES)
 }
 
-/// Runs `rules` over `book`.
+/// Runs `rules` over `book`. Rules only read the book, so they run on every
+/// available core; each rule's findings are kept in rule order, so the
+/// result is the same as one rule after another.
 pub fn lint_with(book: &Book, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
     let cx = Context::new(book);
-    let mut out = Vec::new();
-    for rule in rules {
-        let mut reporter = Reporter {
-            meta: rule.meta(),
-            out: &mut out,
+    let run = |rule: &&dyn Rule| {
+        let mut out = Vec::new();
+        rule.check(
+            &cx,
+            &mut Reporter {
+                meta: rule.meta(),
+                out: &mut out,
+            },
+        );
+        out
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_rule: Vec<Vec<Diagnostic>> = if threads < 2 || rules.len() < 2 {
+        rules.iter().map(run).collect()
+    } else {
+        // Rules are taken from a shared counter, so a slow rule (AM013) does
+        // not hold up the others.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(rule) = rules.get(i) else { break };
+                done.push((i, run(rule)));
+            }
+            done
         };
-        rule.check(&cx, &mut reporter);
-    }
+        let mut all = std::thread::scope(|s| {
+            let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+            let mut all = work();
+            for h in handles {
+                all.extend(h.join().expect("a lint rule panicked"));
+            }
+            all
+        });
+        all.sort_unstable_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, d)| d).collect()
+    };
+    let mut out: Vec<Diagnostic> = per_rule.into_iter().flatten().collect();
     sort(&mut out);
     out.dedup();
     out
@@ -367,15 +400,14 @@ pub fn lint_with(book: &Book, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
 /// Sorts diagnostics by file, position and code.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            (
-                d.file.clone(),
-                d.location.map(|l| (l.line, l.column)),
-                d.code.clone(),
-                d.message.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
+        a.file
+            .cmp(&b.file)
+            .then_with(|| {
+                let pos = |d: &Diagnostic| d.location.map(|l| (l.line, l.column));
+                pos(a).cmp(&pos(b))
+            })
+            .then_with(|| a.code.cmp(&b.code))
+            .then_with(|| a.message.cmp(&b.message))
     });
 }
 

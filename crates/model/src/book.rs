@@ -7,6 +7,58 @@ use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 
 use crate::{Document, ParseOptions};
 
+/// The chapters under `item` in SUMMARY order (depth-first), each with its
+/// parent's index in `out` and its depth.
+fn flatten<'b>(
+    item: &'b BookItem,
+    parent: Option<usize>,
+    depth: usize,
+    out: &mut Vec<(&'b Chapter, Option<usize>, usize)>,
+) {
+    let BookItem::Chapter(ch) = item else {
+        return;
+    };
+    let idx = out.len();
+    out.push((ch, parent, depth));
+    for sub in &ch.sub_items {
+        flatten(sub, Some(idx), depth + 1, out);
+    }
+}
+
+/// Parses every chapter, in order: the list is cut into one contiguous run
+/// of about equal bytes per core, each run parsed on its own thread.
+fn parse_all(flat: &[(&Chapter, Option<usize>, usize)], options: &ParseOptions) -> Vec<Document> {
+    let parse = |run: &[(&Chapter, Option<usize>, usize)]| -> Vec<Document> {
+        run.iter()
+            .map(|(ch, ..)| Document::parse(ch.content.clone(), options))
+            .collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let total: usize = flat.iter().map(|(ch, ..)| ch.content.len()).sum();
+    if threads < 2 || total < 64 * 1024 {
+        return parse(flat);
+    }
+    let mut runs = Vec::with_capacity(threads);
+    let (mut start, mut acc) = (0, 0);
+    for (i, (ch, ..)) in flat.iter().enumerate() {
+        acc += ch.content.len();
+        if acc * threads >= total * (runs.len() + 1) && runs.len() + 1 < threads {
+            runs.push(&flat[start..=i]);
+            start = i + 1;
+        }
+    }
+    runs.push(&flat[start..]);
+    std::thread::scope(|s| {
+        let (first, rest) = runs.split_first().expect("at least one run");
+        let handles: Vec<_> = rest.iter().map(|run| s.spawn(|| parse(run))).collect();
+        let mut docs = parse(first);
+        for h in handles {
+            docs.extend(h.join().expect("a chapter parse panicked"));
+        }
+        docs
+    })
+}
+
 /// One chapter of the book with its parsed Markdown.
 #[derive(Debug, Clone)]
 pub struct ChapterModel {
@@ -48,53 +100,33 @@ pub struct BookModel {
 }
 
 impl BookModel {
-    /// Builds the model of an mdBook [`Book`].
+    /// Builds the model of an mdBook [`Book`]. Chapters are independent, so
+    /// they are parsed on every available core; the result does not depend
+    /// on how many there are.
     pub fn from_book(book: &Book, options: &ParseOptions) -> BookModel {
-        let mut model = BookModel::default();
+        let mut flat: Vec<(&Chapter, Option<usize>, usize)> = Vec::new();
         for item in &book.items {
-            model.add_item(item, None, 0, options);
+            flatten(item, None, 0, &mut flat);
+        }
+        let docs = parse_all(&flat, options);
+        let mut model = BookModel::default();
+        for ((ch, parent, depth), doc) in flat.into_iter().zip(docs) {
+            let idx = model.chapters.len();
+            model.chapters.push(ChapterModel {
+                name: ch.name.clone(),
+                number: ch.number.as_ref().map(|n| n.to_string()),
+                path: ch.path.clone(),
+                source_path: ch.source_path.clone(),
+                parent,
+                children: Vec::new(),
+                depth,
+                doc,
+            });
+            if let Some(p) = parent {
+                model.chapters[p].children.push(idx);
+            }
         }
         model
-    }
-
-    fn add_item(
-        &mut self,
-        item: &BookItem,
-        parent: Option<usize>,
-        depth: usize,
-        options: &ParseOptions,
-    ) {
-        let BookItem::Chapter(ch) = item else {
-            return;
-        };
-        let idx = self.add_chapter(ch, parent, depth, options);
-        for sub in &ch.sub_items {
-            self.add_item(sub, Some(idx), depth + 1, options);
-        }
-    }
-
-    fn add_chapter(
-        &mut self,
-        ch: &Chapter,
-        parent: Option<usize>,
-        depth: usize,
-        options: &ParseOptions,
-    ) -> usize {
-        let idx = self.chapters.len();
-        self.chapters.push(ChapterModel {
-            name: ch.name.clone(),
-            number: ch.number.as_ref().map(|n| n.to_string()),
-            path: ch.path.clone(),
-            source_path: ch.source_path.clone(),
-            parent,
-            children: Vec::new(),
-            depth,
-            doc: Document::parse(ch.content.clone(), options),
-        });
-        if let Some(p) = parent {
-            self.chapters[p].children.push(idx);
-        }
-        idx
     }
 
     /// Top-level chapters.

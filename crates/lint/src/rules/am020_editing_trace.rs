@@ -62,9 +62,16 @@ impl Rule for EditingTrace {
                     .filter_map(|l| l.dest_span)
                     .any(|s| s.start <= i && i < s.end)
             };
-            let mut hits: Vec<(usize, &str)> = TRACES
-                .iter()
-                .flat_map(|t| src.match_indices(t))
+            // Every phrase starts with one of a few characters: one scan per
+            // first character, not one per phrase, then compare in place.
+            let mut hits: Vec<(usize, &str)> = first_chars()
+                .flat_map(|c| src.match_indices(c))
+                .flat_map(|(i, _)| {
+                    TRACES
+                        .iter()
+                        .filter(move |t| src[i..].starts_with(**t))
+                        .map(move |t| (i, *t))
+                })
                 .filter(|&(i, _)| !doc.in_code(i) && !in_dest(i) && !in_comment(src, i))
                 .collect();
             hits.sort();
@@ -84,6 +91,18 @@ impl Rule for EditingTrace {
             }
         }
     }
+}
+
+/// The distinct first characters of [`TRACES`].
+fn first_chars() -> impl Iterator<Item = char> {
+    let mut seen: Vec<char> = Vec::new();
+    for t in TRACES {
+        let c = t.chars().next().expect("phrases are not empty");
+        if !seen.contains(&c) {
+            seen.push(c);
+        }
+    }
+    seen.into_iter()
 }
 
 /// True if `i` is inside an HTML comment, which readers do not see.
