@@ -16,6 +16,9 @@
     reason = "bench binary reports on the terminal"
 )]
 
+mod common;
+use common::{copy_book, strip_preprocessors};
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -257,40 +260,4 @@ fn percent_encode(s: &str) -> String {
             }
         })
         .collect()
-}
-
-/// Removes every `[preprocessor.*]` table: the baseline is mdBook alone.
-fn strip_preprocessors(book_toml: &Path) {
-    let text = std::fs::read_to_string(book_toml).expect("book.toml");
-    let mut out = String::new();
-    let mut skipping = false;
-    for line in text.lines() {
-        if line.trim_start().starts_with('[') {
-            skipping = line.trim_start().starts_with("[preprocessor.");
-        }
-        if !skipping {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    std::fs::write(book_toml, out).expect("write book.toml");
-}
-
-fn copy_book(root: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("dir");
-    std::fs::copy(root.join("book.toml"), to.join("book.toml")).expect("book.toml");
-    copy_tree(&root.join("book"), &to.join("book"));
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("dir");
-    for e in std::fs::read_dir(from).expect("read dir") {
-        let e = e.expect("entry");
-        let t = to.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_tree(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), t).expect("copy");
-        }
-    }
 }
