@@ -71,7 +71,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
 fn run_with(args: Args, mut config: Config) -> anyhow::Result<u8> {
     if config.token.is_none() && !args.no_token {
         anyhow::bail!(
-            "`archmanual refresh` needs a GitHub token: set GITHUB_TOKEN (or GH_TOKEN), \
+            "`archmanual refresh` needs a GitHub token: set GH_TOKEN or GITHUB_TOKEN, \
              or pass --no-token to use the REST API's 60 requests/hour"
         );
     }

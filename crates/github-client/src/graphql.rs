@@ -7,8 +7,10 @@ use tokio::sync::Semaphore;
 
 use archmanual_github_snapshot::RepoMeta;
 
-use crate::client::{Client, FetchError, Item, ItemResult, Progress, Verdict, bump, clip};
+use crate::client::{Client, FetchError, Progress, bump, clip};
+use crate::driver::{Item, ItemResult};
 use crate::lookups::{OwnerStatus, RepoStatus};
+use crate::policy::Verdict;
 
 const REPO_FRAGMENT: &str = "fragment R on Repository { databaseId nameWithOwner url \
 stargazerCount isArchived isDisabled isFork pushedAt description licenseInfo { spdxId } \
@@ -229,7 +231,7 @@ async fn attempt_batch(client: &Client, batch: &[Item], attempt: u32) -> Attempt
         401 => {
             return Attempt::Failed(
                 Verdict::GiveUp(
-                    "GitHub rejected the token (HTTP 401): check GITHUB_TOKEN or GH_TOKEN".into(),
+                    "GitHub rejected the token (HTTP 401): check GH_TOKEN or GITHUB_TOKEN".into(),
                 ),
                 // Like a rate limit, a bad token stops every batch.
                 true,

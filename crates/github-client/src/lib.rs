@@ -2,14 +2,18 @@
 
 mod cache;
 mod client;
+mod config;
+mod driver;
 mod graphql;
 mod lookups;
+mod policy;
 mod rest;
 
 pub use archmanual_github_snapshot as snapshot;
 pub use archmanual_github_snapshot::RepoMeta;
-pub use client::{
-    Client, Config, DEFAULT_API_URL, DEFAULT_GRAPHQL_URL, MAX_BATCH, Stats, Token, USER_AGENT,
+pub use client::{Client, Stats};
+pub use config::{
+    Config, DEFAULT_API_URL, DEFAULT_GRAPHQL_URL, MAX_BATCH, TOKEN_VARS, Token, USER_AGENT,
 };
 pub use lookups::{Lookups, OwnerStatus, RepoStatus, SnapshotChanges, update_snapshot};
 // The one URL classifier; re-exported so callers of the client need not name it.

@@ -10,8 +10,10 @@ use serde_json::Value;
 use archmanual_github_snapshot::{RepoMeta, SnapshotEntry};
 
 use crate::cache::CachedRepo;
-use crate::client::{Client, FetchError, Item, ItemResult, Progress, Verdict, bump, clip, origin};
+use crate::client::{Client, FetchError, Progress, bump, clip, origin};
+use crate::driver::{Item, ItemResult};
 use crate::lookups::{OwnerStatus, RepoStatus};
+use crate::policy::Verdict;
 
 pub(crate) async fn run(
     client: &Client,
@@ -208,7 +210,7 @@ fn budget_gone(client: &Client, headers: &HeaderMap) -> Option<String> {
     let wait = header("x-ratelimit-reset")?.saturating_sub(client.now_secs());
     (wait > client.config().max_wait.as_secs()).then(|| {
         format!(
-            "GitHub's REST budget is used up for the next {wait}s; set GITHUB_TOKEN (60 requests/hour without one) or try again later"
+            "GitHub's REST budget is used up for the next {wait}s; set GH_TOKEN or GITHUB_TOKEN (60 requests/hour without one) or try again later"
         )
     })
 }
