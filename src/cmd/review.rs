@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
+use archmanual_github::review::{OwnReviews, PostOutcome, PullRequest, Review, ReviewComment};
 use archmanual_lint::diff::{git_changed_lines, git_toplevel};
-use archmanual_lint::review::{GithubTarget, PostOutcome, build_review, has_errors, post_review};
+use archmanual_lint::review::{MARKER, ReviewPayload, SUPERSEDED_BODY, build_review, has_errors};
 use archmanual_lint::{Book, format, lint};
 
 /// Arguments of `archmanual review`.
@@ -23,7 +24,8 @@ pub(crate) struct Args {
     /// Output format (the body of GitHub's "create a review" API).
     #[arg(long, default_value = "github-review", value_parser = ["github-review"])]
     format: String,
-    /// Post the review to $GITHUB_API_URL/repos/$GITHUB_REPOSITORY/pulls/<PR>/reviews with $GITHUB_TOKEN.
+    /// Post the review to $GITHUB_API_URL/repos/$GITHUB_REPOSITORY/pulls/<PR>/reviews
+    /// with $GH_TOKEN, else $GITHUB_TOKEN.
     #[arg(long, requires = "pr")]
     post: bool,
     /// The pull request number (with --post).
@@ -52,15 +54,19 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         println!("{}", serde_json::to_string_pretty(&payload)?);
         return Ok(code);
     }
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let target = GithubTarget {
-        api_url: env("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()),
-        repository: env("GITHUB_REPOSITORY")
+    let pr = PullRequest {
+        repository: std::env::var("GITHUB_REPOSITORY")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
             .context("--post needs GITHUB_REPOSITORY (owner/name)")?,
-        pr: args.pr.context("--post needs --pr")?,
-        token: env("GITHUB_TOKEN").context("--post needs GITHUB_TOKEN")?,
+        number: args.pr.context("--post needs --pr")?,
     };
-    match post_review(&target, &payload)? {
+    let own = OwnReviews {
+        marker: MARKER.to_owned(),
+        superseded_body: SUPERSEDED_BODY.to_owned(),
+    };
+    let client = archmanual_github::Client::from_env()?;
+    match client.post_review_blocking(&pr, &to_github(&payload), &own)? {
         PostOutcome::Posted {
             review_id,
             replaced,
@@ -68,7 +74,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
             eprintln!(
                 "posted review {review_id} with {} comment(s) on pull request #{} (replaced {replaced} earlier review(s))",
                 payload.comments.len(),
-                target.pr
+                pr.number
             );
         }
         PostOutcome::Updated {
@@ -110,6 +116,24 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         }
     }
     Ok(code)
+}
+
+/// Lint's network-free payload as the client's request body.
+fn to_github(payload: &ReviewPayload) -> Review {
+    Review {
+        event: payload.event.clone(),
+        body: payload.body.clone(),
+        comments: payload
+            .comments
+            .iter()
+            .map(|c| ReviewComment {
+                path: c.path.clone(),
+                line: c.line as u64,
+                side: c.side.clone(),
+                body: c.body.clone(),
+            })
+            .collect(),
+    }
 }
 
 fn warn_if_not_checked_out(repo: &std::path::Path, head: &str) {

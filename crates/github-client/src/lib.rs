@@ -8,6 +8,7 @@ mod graphql;
 mod lookups;
 mod policy;
 mod rest;
+pub mod review;
 
 pub use archmanual_github_snapshot as snapshot;
 pub use archmanual_github_snapshot::RepoMeta;

@@ -25,11 +25,15 @@ pub enum Fault {
     Delay(Duration),
     /// 301 to this `location` (e.g. to test where a client follows it).
     Redirect(String),
+    /// Answer with this status and a message quoting the request's
+    /// `Authorization` header, as a misbehaving proxy might: to test that a
+    /// client redacts what servers say.
+    EchoAuthorization(u16),
 }
 
 /// The injected answer for request number `n` (counting from 1), if any.
 /// A scripted [`Fault::Delay`] sleeps and then lets the request through.
-pub(crate) async fn inject(state: &State, n: u64) -> Option<Answer> {
+pub(crate) async fn inject(state: &State, n: u64, authorization: Option<&str>) -> Option<Answer> {
     let scripted = state.script.lock().ok().and_then(|mut s| s.pop_front());
     let fault = |state: &State| {
         state.counters.faults.fetch_add(1, Ordering::Relaxed);
@@ -71,6 +75,11 @@ pub(crate) async fn inject(state: &State, n: u64) -> Option<Answer> {
                 &[("location", location)],
                 &json!({ "message": "Moved Permanently" }),
             ));
+        }
+        Some(Fault::EchoAuthorization(code)) => {
+            fault(state);
+            let message = format!("denied: {}", authorization.unwrap_or("no authorization"));
+            return Some(answer(code, &[], &json!({ "message": message })));
         }
         Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
         None => {}

@@ -50,7 +50,7 @@ pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Answer {
     if !state.config.latency.is_zero() {
         tokio::time::sleep(state.config.latency).await;
     }
-    if let Some(injected) = faults::inject(state, n).await {
+    if let Some(injected) = faults::inject(state, n, authorization.as_deref()).await {
         return injected;
     }
     if path == "/graphql" && method == hyper::Method::POST {

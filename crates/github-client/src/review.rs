@@ -1,0 +1,512 @@
+//! Posting a pull-request review that replaces this tool's earlier one.
+//!
+//! The review itself (which findings, which lines, what text) is plain
+//! data built elsewhere (`archmanual-lint`, network-free); this module
+//! only talks to GitHub, through the client's token, endpoints, circuit
+//! breaker and rate-limit policy.
+
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::client::{FetchError, clip};
+use crate::policy::Verdict;
+use crate::{Client, Token};
+
+/// Pages of reviews or comments read at most (100 each): a pull request
+/// with more than 1,000 reviews is not worth more requests.
+const MAX_PAGES: u32 = 10;
+
+/// The pull request to review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullRequest {
+    /// `owner/name` (e.g. `$GITHUB_REPOSITORY`).
+    pub repository: String,
+    /// The pull request number.
+    pub number: u64,
+}
+
+/// The body of GitHub's "create a review for a pull request"
+/// (`POST /repos/{owner}/{repo}/pulls/{n}/reviews`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    /// `COMMENT`, `APPROVE` or `REQUEST_CHANGES`.
+    pub event: String,
+    /// The summary shown above the comments.
+    pub body: String,
+    /// Inline comments; each must be on a line the pull request changes,
+    /// or GitHub rejects the whole review (422).
+    pub comments: Vec<ReviewComment>,
+}
+
+/// One inline comment of a [`Review`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewComment {
+    /// File relative to the repository root.
+    pub path: String,
+    /// Line on the `side` of the diff.
+    pub line: u64,
+    /// `RIGHT` (the new side) or `LEFT`.
+    pub side: String,
+    /// Markdown, e.g. with a ```` ```suggestion ```` block.
+    pub body: String,
+}
+
+/// How this tool's own earlier reviews are recognised, and what they say
+/// once replaced (submitted reviews cannot be deleted, and `COMMENT`
+/// reviews cannot be dismissed, so they are emptied instead).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnReviews {
+    /// Text (usually a hidden HTML comment) that only this tool's review
+    /// bodies contain.
+    pub marker: String,
+    /// The body a replaced review gets; it must not contain `marker`.
+    pub superseded_body: String,
+}
+
+/// What posting did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostOutcome {
+    /// The review was created; `replaced` earlier reviews were cleared.
+    Posted {
+        /// The new review's id.
+        review_id: u64,
+        /// How many earlier reviews of this tool were replaced.
+        replaced: usize,
+    },
+    /// No comments to make: the newest earlier review's body was updated in
+    /// place (its comments removed) and `replaced` older ones cleared.
+    Updated {
+        /// The updated review's id.
+        review_id: u64,
+        /// How many older reviews of this tool were cleared.
+        replaced: usize,
+    },
+    /// The newest earlier review already says exactly this; nothing was sent.
+    Unchanged {
+        /// That review's id.
+        review_id: u64,
+    },
+    /// No comments to make and no earlier review: nothing posted.
+    NothingToPost,
+    /// The token cannot write (403, e.g. a pull request from a fork):
+    /// nothing was changed; the caller may fall back to annotations.
+    ReadOnly,
+}
+
+/// Why a review could not be posted. No variant ever contains the token:
+/// it travels only in the `Authorization` header, and text from the
+/// server is redacted before it gets here.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReviewError {
+    /// No token configured.
+    #[error("posting a review needs a GitHub token: set GH_TOKEN or GITHUB_TOKEN")]
+    NoToken,
+    /// GitHub did not accept the token (401).
+    #[error(
+        "GitHub rejected the token (HTTP 401 at {url}): check GH_TOKEN or GITHUB_TOKEN (GH_TOKEN wins when both are set)"
+    )]
+    BadCredentials {
+        /// The URL.
+        url: String,
+    },
+    /// GitHub refused the review's content (422).
+    #[error(
+        "GitHub rejected the review (HTTP 422 at {url}): {message}; every inline comment must be on a line the pull request changes, so the findings were probably computed against another diff (a base that is not the pull request's, or a checkout that is not its head)"
+    )]
+    Unprocessable {
+        /// The URL.
+        url: String,
+        /// GitHub's message and its `errors`.
+        message: String,
+    },
+    /// No answer after the retries, or the API host's breaker is open.
+    #[error("cannot reach the GitHub API at {url}: {message}")]
+    Unreachable {
+        /// The URL.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Rate limited for longer than the client may wait.
+    #[error("{0}")]
+    RateLimited(String),
+    /// Any other error answer.
+    #[error("GitHub API {method} {url} returned {status}: {message}")]
+    Status {
+        /// HTTP method.
+        method: String,
+        /// The URL.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// GitHub's message.
+        message: String,
+    },
+    /// The async runtime for [`Client::post_review_blocking`] could not start.
+    #[error("could not start the async runtime: {0}")]
+    Runtime(String),
+}
+
+/// A successful answer, or 403 without a rate limit (the token may read
+/// but not write).
+enum Reply {
+    Ok(Value, HeaderMap),
+    Forbidden,
+}
+
+#[derive(Deserialize)]
+struct ReviewInfo {
+    id: u64,
+    #[serde(default)]
+    body: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CommentInfo {
+    id: u64,
+    #[serde(default)]
+    path: String,
+    #[serde(default)]
+    line: Option<u64>,
+    #[serde(default)]
+    body: String,
+}
+
+impl Client {
+    /// Posts `review` on `pr` and replaces this tool's earlier reviews (found
+    /// by `own.marker`) instead of piling up: their inline comments are
+    /// deleted and their body becomes `own.superseded_body`. Nothing is sent
+    /// when the newest earlier review already says the same; with no
+    /// comments to make, the newest earlier review is updated in place, or
+    /// nothing is posted.
+    ///
+    /// Reads, updates and deletions are retried like lookups (5xx, network
+    /// errors, rate limits); creating the review is retried only after a
+    /// rate limit, which GitHub answers before doing anything, so a review
+    /// is never posted twice.
+    pub async fn post_review(
+        &self,
+        pr: &PullRequest,
+        review: &Review,
+        own: &OwnReviews,
+    ) -> Result<PostOutcome, ReviewError> {
+        let token = self
+            .inner
+            .config
+            .token
+            .clone()
+            .ok_or(ReviewError::NoToken)?;
+        let api = Api {
+            client: self,
+            token: &token,
+            base: format!(
+                "{}/repos/{}/pulls",
+                self.inner.config.api_url.trim_end_matches('/'),
+                pr.repository
+            ),
+        };
+        let pull = format!("{}/{}", api.base, pr.number);
+
+        // Our earlier reviews, oldest first.
+        let Some(reviews) = api.list::<ReviewInfo>(&format!("{pull}/reviews")).await? else {
+            return Ok(PostOutcome::ReadOnly);
+        };
+        let old: Vec<ReviewInfo> = reviews
+            .into_iter()
+            .filter(|r| r.body.as_deref().is_some_and(|b| b.contains(&own.marker)))
+            .collect();
+        let comments_of = async |id: u64| -> Result<Vec<CommentInfo>, ReviewError> {
+            Ok(api
+                .list(&format!("{pull}/reviews/{id}/comments"))
+                .await?
+                .unwrap_or_default())
+        };
+        let latest = old.last().map(|r| r.id);
+        let latest_comments = match latest {
+            Some(id) => comments_of(id).await?,
+            None => Vec::new(),
+        };
+        if let (Some(id), [only]) = (latest, old.as_slice())
+            && only.body.as_deref() == Some(review.body.as_str())
+            && same_comments(&latest_comments, &review.comments)
+        {
+            return Ok(PostOutcome::Unchanged { review_id: id });
+        }
+        let delete_comments = async |comments: &[CommentInfo]| -> Result<(), ReviewError> {
+            for c in comments {
+                api.send(
+                    Method::DELETE,
+                    &format!("{}/comments/{}", api.base, c.id),
+                    None,
+                )
+                .await?;
+            }
+            Ok(())
+        };
+        let superseded = serde_json::json!({ "body": own.superseded_body });
+        let clear = async |id: u64, comments: &[CommentInfo]| -> Result<(), ReviewError> {
+            delete_comments(comments).await?;
+            api.send(
+                Method::PUT,
+                &format!("{pull}/reviews/{id}"),
+                Some(&superseded),
+            )
+            .await?;
+            Ok(())
+        };
+        // Older reviews than the newest (and than `keep`) only lose their text.
+        let supersede_older = async |keep: Option<u64>| -> Result<(), ReviewError> {
+            for r in old
+                .iter()
+                .filter(|r| Some(r.id) != keep && Some(r.id) != latest)
+            {
+                clear(r.id, &comments_of(r.id).await?).await?;
+            }
+            Ok(())
+        };
+
+        if review.comments.is_empty() {
+            let Some(id) = latest else {
+                // Nothing on the changed lines and nothing to replace: stay quiet.
+                return Ok(PostOutcome::NothingToPost);
+            };
+            // Update the newest review in place: no new entry in the timeline.
+            delete_comments(&latest_comments).await?;
+            let body = serde_json::json!({ "body": review.body });
+            if let Reply::Forbidden = api
+                .send(Method::PUT, &format!("{pull}/reviews/{id}"), Some(&body))
+                .await?
+            {
+                return Ok(PostOutcome::ReadOnly);
+            }
+            supersede_older(Some(id)).await?;
+            return Ok(PostOutcome::Updated {
+                review_id: id,
+                replaced: old.len() - 1,
+            });
+        }
+
+        let body = serde_json::to_value(review).unwrap_or(Value::Null);
+        let Reply::Ok(created, _) = api
+            .send(Method::POST, &format!("{pull}/reviews"), Some(&body))
+            .await?
+        else {
+            return Ok(PostOutcome::ReadOnly);
+        };
+        let review_id = created.get("id").and_then(Value::as_u64).unwrap_or(0);
+        if let Some(id) = latest {
+            clear(id, &latest_comments).await?;
+        }
+        supersede_older(None).await?;
+        Ok(PostOutcome::Posted {
+            review_id,
+            replaced: old.len(),
+        })
+    }
+
+    /// [`Client::post_review`] on a private single-threaded runtime, for
+    /// synchronous callers. Must not be called from inside an async runtime.
+    pub fn post_review_blocking(
+        &self,
+        pr: &PullRequest,
+        review: &Review,
+        own: &OwnReviews,
+    ) -> Result<PostOutcome, ReviewError> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ReviewError::Runtime(e.to_string()))?;
+        rt.block_on(self.post_review(pr, review, own))
+    }
+}
+
+/// True if GitHub's comments are the ones we would post.
+fn same_comments(have: &[CommentInfo], want: &[ReviewComment]) -> bool {
+    have.len() == want.len()
+        && want.iter().all(|w| {
+            have.iter().any(|h| {
+                h.path == w.path && h.line == Some(w.line) && h.body.trim() == w.body.trim()
+            })
+        })
+}
+
+/// The review endpoints of one repository, with the token.
+struct Api<'a> {
+    client: &'a Client,
+    token: &'a Token,
+    /// `{api}/repos/{owner}/{repo}/pulls`.
+    base: String,
+}
+
+impl Api<'_> {
+    /// Every item of a paginated list (100 per page, following `link:
+    /// rel="next"`); `None` if the token may not read it (403).
+    async fn list<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+    ) -> Result<Option<Vec<T>>, ReviewError> {
+        let mut out = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let Reply::Ok(value, headers) = self
+                .send(
+                    Method::GET,
+                    &format!("{url}?per_page=100&page={page}"),
+                    None,
+                )
+                .await?
+            else {
+                return Ok(None);
+            };
+            let items: Vec<T> = serde_json::from_value(value).unwrap_or_default();
+            let more = items.len() == 100 && has_next(&headers);
+            out.extend(items);
+            if !more {
+                break;
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// One call with the client's retry policy. Only idempotent methods are
+    /// retried after errors that may have reached GitHub (5xx, timeouts,
+    /// broken connections); rate limits are retried for every method.
+    async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&Value>,
+    ) -> Result<Reply, ReviewError> {
+        let client = self.client;
+        let cfg = client.config();
+        let idempotent = method != Method::POST;
+        let shown = self.token.redact(url);
+        let mut attempt = 0;
+        loop {
+            let mut request = client
+                .inner
+                .http
+                .request(method.clone(), url)
+                .bearer_auth(self.token.secret())
+                .header("accept", "application/vnd.github+json")
+                .header("x-github-api-version", "2022-11-28");
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let retry = match client.fetch(request, false).await {
+                Err(FetchError::Unreachable(reason)) => {
+                    return Err(ReviewError::Unreachable {
+                        url: shown,
+                        message: reason,
+                    });
+                }
+                Err(FetchError::Network { why, .. }) => {
+                    if !idempotent || attempt >= cfg.max_retries {
+                        return Err(ReviewError::Unreachable {
+                            url: shown,
+                            message: why,
+                        });
+                    }
+                    (client.backoff(attempt), false)
+                }
+                Ok((status, headers, text)) => {
+                    let code = status.as_u16();
+                    let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    let message = self.message(&json, &text);
+                    match code {
+                        200..=299 => return Ok(Reply::Ok(json, headers)),
+                        // Deleting what is already gone (e.g. a retried DELETE) is done.
+                        404 if method == Method::DELETE => {
+                            return Ok(Reply::Ok(Value::Null, headers));
+                        }
+                        401 => return Err(ReviewError::BadCredentials { url: shown }),
+                        422 => {
+                            return Err(ReviewError::Unprocessable {
+                                url: shown,
+                                message,
+                            });
+                        }
+                        403 | 429 => {
+                            let secondary =
+                                code == 429 || message.to_ascii_lowercase().contains("secondary");
+                            let exhausted = headers
+                                .get("x-ratelimit-remaining")
+                                .and_then(|v| v.to_str().ok())
+                                == Some("0");
+                            if !secondary && !exhausted && headers.get("retry-after").is_none() {
+                                return Ok(Reply::Forbidden);
+                            }
+                            match client.rate_limit_verdict(&headers, secondary, attempt) {
+                                Some(Verdict::Retry(wait, _)) if attempt < cfg.max_retries => {
+                                    (wait, true)
+                                }
+                                Some(Verdict::GiveUp(reason)) => {
+                                    return Err(ReviewError::RateLimited(reason));
+                                }
+                                _ => {
+                                    return Err(ReviewError::RateLimited(format!(
+                                        "GitHub rate limit: still limited after {} retries at {shown}: {message}",
+                                        cfg.max_retries
+                                    )));
+                                }
+                            }
+                        }
+                        500..=599 if idempotent && attempt < cfg.max_retries => {
+                            (client.backoff(attempt), false)
+                        }
+                        _ => {
+                            return Err(ReviewError::Status {
+                                method: method.to_string(),
+                                url: shown,
+                                status: code,
+                                message,
+                            });
+                        }
+                    }
+                }
+            };
+            client.pause(retry.0, retry.1).await;
+            attempt += 1;
+        }
+    }
+
+    /// GitHub's `message` plus its `errors` (strings or `{message}`/`{code}`
+    /// objects), else the start of the body; clipped and redacted.
+    fn message(&self, json: &Value, text: &str) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(m) = json.get("message").and_then(Value::as_str) {
+            parts.push(m.to_owned());
+        }
+        for e in json
+            .get("errors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let text = e
+                .as_str()
+                .or_else(|| e.get("message").and_then(Value::as_str))
+                .or_else(|| e.get("code").and_then(Value::as_str));
+            if let Some(t) = text {
+                parts.push(t.to_owned());
+            }
+        }
+        let joined = if parts.is_empty() {
+            text.to_owned()
+        } else {
+            parts.join(": ")
+        };
+        clip(&self.token.redact(&joined))
+    }
+}
+
+/// True if a `link` header has a `rel="next"` page.
+fn has_next(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("link")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|part| part.contains("rel=\"next\"")))
+}
