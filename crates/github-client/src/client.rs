@@ -52,13 +52,17 @@ pub(crate) struct Counters {
     pub(crate) waited_ms: AtomicU64,
 }
 
+/// Adds one to a counter (relaxed: the counters are statistics, not synchronisation).
 pub(crate) fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
+/// The time source, replaceable for tests of TTLs and `fetched_at`.
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+/// `progress(done, total)`; the drivers call it with `(n, 0)` per finished batch.
 pub(crate) type Progress = Arc<dyn Fn(usize, usize) + Send + Sync>;
 
+/// What clones of a [`Client`] share.
 pub(crate) struct Inner {
     pub(crate) config: Config,
     pub(crate) http: reqwest::Client,
@@ -259,6 +263,7 @@ pub(crate) fn origin(url: &reqwest::Url) -> String {
     )
 }
 
+/// A duration as people read it in a reason: `8 s`, `300 ms`.
 fn seconds(d: Duration) -> String {
     if d.subsec_millis() == 0 {
         format!("{} s", d.as_secs())

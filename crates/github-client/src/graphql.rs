@@ -51,6 +51,8 @@ pub(crate) fn build_query(items: &[Item]) -> (String, Map<String, Value>) {
     (query, vars)
 }
 
+/// Looks `items` up in batches of [`crate::Config::batch_size`], at most
+/// [`crate::Config::concurrency`] in flight; every item gets a result.
 pub(crate) async fn run(
     client: &Client,
     items: Vec<Item>,
@@ -101,6 +103,7 @@ fn item_id(item: &Item) -> String {
     }
 }
 
+/// What one request for a batch came to.
 enum Attempt {
     Done(Vec<(Item, ItemResult)>),
     Split(String),
@@ -187,6 +190,7 @@ async fn run_batch(
     out
 }
 
+/// One request for `batch`, classified per alias.
 async fn attempt_batch(client: &Client, batch: &[Item], attempt: u32) -> Attempt {
     let cfg = client.config();
     let Some(token) = cfg.token.as_ref() else {
@@ -355,6 +359,7 @@ async fn attempt_batch(client: &Client, batch: &[Item], attempt: u32) -> Attempt
     Attempt::Done(results)
 }
 
+/// A GraphQL `repository` object as snapshot metadata; `None` if malformed.
 fn repo_meta(v: &Value, fetched_at: &str) -> Option<RepoMeta> {
     let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
     let b = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);

@@ -15,6 +15,8 @@ use crate::driver::{Item, ItemResult};
 use crate::lookups::{OwnerStatus, RepoStatus};
 use crate::policy::Verdict;
 
+/// Looks `items` up one at a time; once the hourly budget is gone for
+/// longer than [`crate::Config::max_wait`], the rest are unknown at once.
 pub(crate) async fn run(
     client: &Client,
     items: Vec<Item>,
@@ -81,6 +83,7 @@ async fn lookup_one(
     }
 }
 
+/// One GET with the API headers (and the token, if any), the body parsed.
 async fn get(
     client: &Client,
     url: &str,
@@ -118,6 +121,7 @@ fn network_failure(client: &Client, error: FetchError, attempt: u32) -> Outcome 
     }
 }
 
+/// One attempt at one item, classified.
 async fn attempt_one(
     client: &Client,
     item: &Item,
@@ -255,6 +259,8 @@ fn failure(
     }
 }
 
+/// A 301 for a renamed repository: fetch it at `/repositories/{id}`, only
+/// within the API's own origin.
 async fn follow_rename(
     client: &Client,
     item: &Item,
@@ -308,6 +314,7 @@ fn redirect_target(api: &str, location: &str) -> Option<reqwest::Url> {
     same.then_some(target)
 }
 
+/// A REST repository object as snapshot metadata; `None` if malformed.
 fn rest_meta(v: &Value, fetched_at: &str) -> Option<RepoMeta> {
     let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
     let b = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);

@@ -96,6 +96,7 @@ pub(crate) async fn inject(state: &State, n: u64, authorization: Option<&str>) -
     None
 }
 
+/// GitHub's secondary rate limit: 403, budget left, maybe `retry-after`.
 pub(crate) fn secondary(retry_after: Option<u64>) -> Answer {
     let mut headers = vec![("x-ratelimit-remaining", "4999".to_owned())];
     if let Some(secs) = retry_after {
@@ -111,6 +112,7 @@ pub(crate) fn secondary(retry_after: Option<u64>) -> Answer {
     )
 }
 
+/// GitHub's primary rate limit: 403 with `x-ratelimit-remaining: 0`.
 pub(crate) fn primary(reset_in: u64) -> Answer {
     answer(
         403,

@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 use crate::State;
 use crate::http::{Answer, answer, now_secs};
 
+/// Answers a GraphQL request: 401 without a valid token, else data and
+/// per-alias errors.
 pub(crate) fn graphql(state: &State, authorization: Option<&str>, body: &[u8]) -> Answer {
     let token = authorization.and_then(|a| {
         a.strip_prefix("bearer ")
@@ -115,6 +117,8 @@ enum Tok {
     Punct(char),
 }
 
+/// Just enough of GraphQL's lexer for the queries clients send; `None` on
+/// an unterminated string.
 fn tokenize(query: &str) -> Option<Vec<Tok>> {
     let mut out = Vec::new();
     let mut chars = query.chars().peekable();

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use crate::{State, faults, graphql, rest, reviews};
 
+/// Answers one request.
 pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Answer {
     let n = state.counters.requests.fetch_add(1, Ordering::Relaxed) + 1;
     let method = req.method().clone();
@@ -74,8 +75,10 @@ pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Answer {
     rest::rest(state, &path, if_none_match.as_deref())
 }
 
+/// A complete response.
 pub(crate) type Answer = Response<Full<Bytes>>;
 
+/// A JSON answer with these headers.
 pub(crate) fn answer(status: u16, headers: &[(&str, String)], body: &Value) -> Answer {
     let mut builder = Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
@@ -94,6 +97,7 @@ pub(crate) fn answer(status: u16, headers: &[(&str, String)], body: &Value) -> A
         .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
 }
 
+/// Seconds since the Unix epoch, for `x-ratelimit-reset`.
 pub(crate) fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

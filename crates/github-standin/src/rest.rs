@@ -9,6 +9,7 @@ use crate::State;
 use crate::faults::primary;
 use crate::http::{Answer, answer, hash, now_secs};
 
+/// Answers a REST lookup, counting it against the budget (a 304 is free).
 pub(crate) fn rest(state: &State, path: &str, if_none_match: Option<&str>) -> Answer {
     let world = match state.world.lock() {
         Ok(w) => w.clone(),

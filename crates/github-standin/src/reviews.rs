@@ -153,10 +153,12 @@ pub(crate) struct PullRequest<'a> {
     pub(crate) body: &'a [u8],
 }
 
+/// An error answer with GitHub's `{"message": …}` body.
 fn message(status: u16, text: &str) -> Answer {
     answer(status, &[], &json!({ "message": text }))
 }
 
+/// Answers a request under `/repos/{owner}/{repo}/pulls/`.
 pub(crate) fn handle(state: &State, req: &PullRequest<'_>) -> Answer {
     let token = req.authorization.and_then(|a| {
         a.strip_prefix("Bearer ")
@@ -253,6 +255,8 @@ fn unprocessable(error: &str) -> Answer {
     )
 }
 
+/// `POST …/pulls/{n}/reviews`: all comments must be on the diff, or none
+/// is created.
 fn create(world: &mut World, key: &(String, u64), body: &[u8]) -> Answer {
     let Ok(request) = serde_json::from_slice::<Value>(body) else {
         return message(400, "Problems parsing JSON");
