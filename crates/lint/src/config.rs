@@ -98,7 +98,7 @@ impl Config {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let message = e.message().trim().replace('\n', " ");
             let help = if message.contains("unknown field") {
-                "lint.toml knows `select`, `ignore` and `[per-file-ignores]`".to_string()
+                "lint.toml takes `select = [codes]`, `ignore = [codes]` and a `[per-file-ignores]` table".to_string()
             } else {
                 "see the lint.toml example in crates/lint/README.md".to_string()
             };
@@ -246,10 +246,7 @@ mod tests {
             msg.starts_with("book/lint.toml:2:1: unknown field `ignor`"),
             "{msg}"
         );
-        assert!(
-            msg.contains("`select`, `ignore` and `[per-file-ignores]`"),
-            "{msg}"
-        );
+        assert!(msg.contains("a `[per-file-ignores]` table"), "{msg}");
 
         let e = parse("[per-file-ignores]\n\"a.md\" = [\"AM013\", \"XY1\"]\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 20), "{e}");

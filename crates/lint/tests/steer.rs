@@ -37,7 +37,10 @@ fn select_and_ignore_by_code_and_prefix() {
     let all: BTreeSet<String> = lint(&book).into_iter().map(|d| d.code).collect();
     assert!(all.contains("AM013") && all.contains("AM012") && all.contains("GH002"));
 
-    assert_eq!(codes_with(&book, "AM013", ""), BTreeSet::from(["AM013".into()]));
+    assert_eq!(
+        codes_with(&book, "AM013", ""),
+        BTreeSet::from(["AM013".into()])
+    );
     let without = codes_with(&book, "", "AM013");
     assert!(!without.contains("AM013"));
     assert_eq!(without.len(), all.len() - 1);
@@ -45,16 +48,25 @@ fn select_and_ignore_by_code_and_prefix() {
     let s = codes_with(&book, "AM", "AM013");
     // GH codes sit below AM017, so `AM` selects them too.
     assert!(!s.contains("AM013") && s.contains("AM012") && s.contains("GH002"));
-    assert_eq!(codes_with(&book, "AM013", "AM0"), BTreeSet::from(["AM013".into()]));
+    assert_eq!(
+        codes_with(&book, "AM013", "AM0"),
+        BTreeSet::from(["AM013".into()])
+    );
     let s = codes_with(&book, "ALL,AM013", "AM01");
     assert!(s.contains("AM013") && !s.contains("AM012") && s.contains("AM005"));
-    assert!(!s.contains("GH002"), "AM01 covers AM017 and the GH codes it reports");
+    assert!(
+        !s.contains("GH002"),
+        "AM01 covers AM017 and the GH codes it reports"
+    );
 }
 
 #[test]
 fn delegated_codes_are_selected_one_by_one() {
     let book = Book::load(&fixture("defects")).unwrap();
-    assert_eq!(codes_with(&book, "GH002", ""), BTreeSet::from(["GH002".into()]));
+    assert_eq!(
+        codes_with(&book, "GH002", ""),
+        BTreeSet::from(["GH002".into()])
+    );
     let s = codes_with(&book, "", "GH002");
     assert!(!s.contains("GH002") && s.contains("GH003") && s.contains("GH004"));
     let s = codes_with(&book, "GH002", "AM017");
@@ -63,7 +75,10 @@ fn delegated_codes_are_selected_one_by_one() {
     assert!(s.iter().all(|c| !c.starts_with("GH")) && s.contains("AM013"));
 
     let diagram = Book::load(&fixture("rules/am019")).unwrap();
-    assert_eq!(codes_with(&diagram, "PD005", ""), BTreeSet::from(["PD005".into()]));
+    assert_eq!(
+        codes_with(&diagram, "PD005", ""),
+        BTreeSet::from(["PD005".into()])
+    );
     assert!(codes_with(&diagram, "", "PD005").is_empty());
     assert!(codes_with(&diagram, "", "PD").is_empty());
 }
@@ -82,7 +97,10 @@ fn per_file_ignores_from_lint_toml() {
     let ds = lint_configured(&book, &config);
     let in_mq = |d: &Diagnostic| d.file.starts_with("mq");
     assert!(!ds.iter().any(|d| d.code == "AM020"));
-    assert!(!ds.iter().any(|d| in_mq(d) && (d.code == "AM013" || d.code.starts_with("GH"))));
+    assert!(
+        !ds.iter()
+            .any(|d| in_mq(d) && (d.code == "AM013" || d.code.starts_with("GH")))
+    );
     assert!(ds.iter().any(|d| in_mq(d) && d.code == "AM012"));
     // `--select` starts over, but per-file ignores stay.
     let config = config.with_cli(selectors("AM013,AM020"), vec![]);
@@ -91,17 +109,27 @@ fn per_file_ignores_from_lint_toml() {
     assert!(!ds.iter().any(|d| d.code == "AM013" && in_mq(d)));
 
     // A wrong key names lint.toml's line and column and what to write.
-    std::fs::write(dir.path().join("lint.toml"), "select = [\"AM\"]\n[per-file-ignore]\n").unwrap();
+    std::fs::write(
+        dir.path().join("lint.toml"),
+        "select = [\"AM\"]\n[per-file-ignore]\n",
+    )
+    .unwrap();
     let err = Config::load(dir.path()).unwrap_err().to_string();
-    assert!(err.contains("lint.toml:2:2: unknown field `per-file-ignore`"), "{err}");
-    assert!(err.contains("`select`, `ignore` and `[per-file-ignores]`"), "{err}");
+    assert!(
+        err.contains("lint.toml:2:2: unknown field `per-file-ignore`"),
+        "{err}"
+    );
+    assert!(err.contains("a `[per-file-ignores]` table"), "{err}");
 }
 
 /// Every rule fixture plus the defects book: findings of every code.
 fn everything() -> Vec<(Book, Vec<Diagnostic>)> {
     let mut books = vec![fixture("defects")];
     for r in rules() {
-        books.push(fixture(&format!("rules/{}", r.meta().code.to_ascii_lowercase())));
+        books.push(fixture(&format!(
+            "rules/{}",
+            r.meta().code.to_ascii_lowercase()
+        )));
     }
     books
         .into_iter()
@@ -122,7 +150,10 @@ fn render(name: &str, book: &Book, ds: &[Diagnostic]) -> Value {
         color: false,
     };
     let mut out = Vec::new();
-    format::by_name(name).unwrap().write(&report, &mut out).unwrap();
+    format::by_name(name)
+        .unwrap()
+        .write(&report, &mut out)
+        .unwrap();
     serde_json::from_slice(&out).unwrap()
 }
 
@@ -151,7 +182,10 @@ fn json_and_sarif_severities_are_the_declared_ones() {
         for res in run["results"].as_array().unwrap() {
             let code = res["ruleId"].as_str().unwrap();
             assert_eq!(res["level"], declared(code).as_str(), "{code} in SARIF");
-            assert_eq!(rules[res["ruleIndex"].as_u64().unwrap() as usize]["id"], code);
+            assert_eq!(
+                rules[res["ruleIndex"].as_u64().unwrap() as usize]["id"],
+                code
+            );
         }
         let rd = render("rdjson", &book, &ds);
         for d in rd["diagnostics"].as_array().unwrap() {
