@@ -318,7 +318,11 @@ pub(crate) fn apply(book: &Book, config: &Config, found: Vec<Diagnostic>) -> Vec
     }
     let mut files: HashMap<PathBuf, FileSuppressions<'_>> = docs
         .into_iter()
-        .filter(|(_, doc)| doc.source.contains(PREFIX))
+        .filter(|(_, doc)| {
+            doc.comments
+                .iter()
+                .any(|c| c.text(&doc.source).contains(PREFIX))
+        })
         .filter_map(|(p, doc)| Some((p.to_path_buf(), FileSuppressions::read(doc)?)))
         .collect();
     let mut out: Vec<Diagnostic> = found

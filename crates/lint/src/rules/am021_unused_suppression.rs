@@ -13,7 +13,8 @@ declare_rule! {
     /// - `<!-- archmanual-lint-disable-next-line AM013 -->`：只对下一个非空行有效。
     ///
     /// 代码也可以是前缀（`GH`、`AM01`），多个代码用空格或逗号隔开；
-    /// 第一行的 `disable` 也覆盖关于整个文件的问题（没有行号的那些）。
+    /// 第一行的 `disable` 也覆盖关于整个文件的问题（没有行号的那些）。注释只在 SUMMARY.md
+    /// 和列在其中的页面里有效；没有列出的文件（AM016）用 `lint.toml` 的 `per-file-ignores`。
     /// 代码块里的注释不算。本规则报告：抑制了零个问题的注释（只在那个代码本来会检查时报告，
     /// 例如没有被 `--select`、`--ignore` 或 lint.toml 关掉）、不认识的代码或前缀、
     /// 拼错的 `archmanual-lint-*` 指令，以及前面没有对应 `disable` 的 `enable`。
