@@ -4,7 +4,35 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use archmanual_lint::{Book, exit_code, fix, format, lint};
+use archmanual_lint::config::Config;
+use archmanual_lint::select::Selector;
+use archmanual_lint::{Book, exit_code, fix, format, lint_configured};
+
+/// Which rules report, ruff-style (shared by `lint` and `review`).
+#[derive(Debug, Default, clap::Args)]
+pub(crate) struct SelectArgs {
+    /// Report only these codes or prefixes (comma-separated, repeatable): `ALL`, `AM`, `AM0`, `AM013`, `GH`, `GH002`, `PD005` … Replaces `select` of lint.toml.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    select: Vec<String>,
+    /// Do not report these codes or prefixes (comma-separated, repeatable); the more specific of a select and an ignore wins, an ignore wins a tie. Adds to `ignore` of lint.toml.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    ignore: Vec<String>,
+}
+
+impl SelectArgs {
+    /// `lint.toml` of the book at `root` with the command line applied.
+    pub(crate) fn config(&self, root: &Path) -> anyhow::Result<Config> {
+        let parse = |list: &[String]| -> anyhow::Result<Vec<Selector>> {
+            list.iter()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| Selector::parse(s).map_err(anyhow::Error::from))
+                .collect()
+        };
+        let select = parse(&self.select).context("--select")?;
+        let ignore = parse(&self.ignore).context("--ignore")?;
+        Ok(Config::load(root)?.with_cli(select, ignore))
+    }
+}
 
 /// Arguments of `archmanual lint`.
 #[derive(Debug, clap::Args)]
@@ -18,11 +46,14 @@ pub(crate) struct Args {
     /// Apply the exact fixes (renamed repositories, http→https, known misspellings …) to the files, then report what is left.
     #[arg(long)]
     fix: bool,
+    #[command(flatten)]
+    select: SelectArgs,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
+    let config = args.select.config(&args.book)?;
     let mut book = Book::load(&args.book)?;
-    let mut diagnostics = lint(&book);
+    let mut diagnostics = lint_configured(&book, &config);
     if args.fix {
         let summary = fix::fix_files(&book, &diagnostics)?;
         for (file, n) in &summary.files {
@@ -33,7 +64,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         }
         if summary.total() > 0 {
             book = Book::load(&args.book)?;
-            diagnostics = lint(&book);
+            diagnostics = lint_configured(&book, &config);
         }
     }
     let format = format::by_name(&args.format).context("unknown format")?;
@@ -88,6 +119,7 @@ mod tests {
                 .join(book),
             format: format.into(),
             fix: false,
+            select: SelectArgs::default(),
         }
     }
 

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use archmanual_github::review::{OwnReviews, PostOutcome, PullRequest, Review, ReviewComment};
 use archmanual_lint::diff::{git_changed_lines, git_toplevel};
 use archmanual_lint::review::{MARKER, ReviewPayload, SUPERSEDED_BODY, build_review, has_errors};
-use archmanual_lint::{Book, format, lint};
+use archmanual_lint::{Book, format, lint_configured};
 
 /// Arguments of `archmanual review`.
 #[derive(Debug, clap::Args)]
@@ -31,11 +31,14 @@ pub(crate) struct Args {
     /// The pull request number (with --post).
     #[arg(long)]
     pr: Option<u64>,
+    #[command(flatten)]
+    select: super::lint::SelectArgs,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
+    let config = args.select.config(&args.book)?;
     let book = Book::load(&args.book)?;
-    let diagnostics = lint(&book);
+    let diagnostics = lint_configured(&book, &config);
     let Some(repo) = git_toplevel(&book.src_dir) else {
         bail!(
             "{} is not inside a git repository; `archmanual review` needs git history",

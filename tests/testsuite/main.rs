@@ -9,6 +9,7 @@ mod catalog;
 mod contract;
 mod github;
 mod heading_ids;
+mod lint;
 mod manual;
 mod one_core;
 mod search;

@@ -1,7 +1,41 @@
 //! The rule reference, `book/contributing/lint.md`, generated from the rules'
-//! doc comments (a test keeps the committed page up to date).
+//! doc comments and the delegated codes' table (a test keeps the committed
+//! page up to date).
 
-use crate::{Severity, rules};
+use crate::{Severity, codes, rules};
+
+/// How users steer lint: selectors, `lint.toml`, suppression comments.
+const STEERING: &str = "\
+## 选择规则、按文件忽略与抑制注释 {#steering}
+
+和 ruff 一样，可以只运行一部分规则。代码可以写完整（`AM013`、`GH002`、`PD005`），也可以写前缀
+（`AM`、`AM0`、`GH`、`PD`），`ALL` 表示全部；AM017、AM019 转报的 `GHnnn`、`PDnnn` 也能逐个选择。
+
+- `--select AM013,AM005`：只报告这些代码（逗号分隔，可重复写）；`--ignore AM020`：不报告这些代码。
+  同时匹配时更具体的一方胜出，一样具体时 `ignore` 胜出：`--select AM --ignore AM013` 报告除 AM013
+  以外的 AM 代码，`--select AM013 --ignore AM0` 只报告 AM013。转报的代码算作其规则的下一级：
+  `--ignore AM017 --select GH002` 只报告 GH002，`--select AM --ignore GH` 不报告任何 `GHnnn`。
+  不认识的代码或前缀是用法错误（退出码 2），错误信息列出可用的前缀。`archmanual review` 接受同样的参数。
+- 书的根目录（`book.toml` 旁边）可以放一个 `lint.toml`（mdBook 不接受 `book.toml` 里的未知表，
+  `[preprocessor.*]` 又会让 mdBook 去运行命令，所以和 `linkrot.toml` 一样单独放）：
+
+  ```toml
+  select = [\"ALL\"]                  # 默认 ALL
+  ignore = [\"AM020\"]
+
+  [per-file-ignores]                # 相对 src 的 glob = 代码或前缀
+  \"changelog/**\" = [\"AM013\"]
+  \"diagrams.md\" = [\"PD\"]          # 不含 / 的模式匹配任何目录下的同名文件
+  ```
+
+  命令行的 `--select` 会替换文件里的 `select` 和 `ignore`（从头选择），只写 `--ignore` 则在文件的选择之上再关掉这些代码；
+  `per-file-ignores` 总是生效。写错的键或代码会报告 `lint.toml:行:列` 以及应该怎么写。
+- 页面里的抑制注释（读者看不到）：`<!-- archmanual-lint-disable AM013 -->` …… `<!-- archmanual-lint-enable AM013 -->`
+  之间不报告 AM013（不写代码表示全部代码）；`<!-- archmanual-lint-disable-next-line AM013 -->` 只管下一个非空行。
+  没有抑制任何问题的注释、写错的代码会被 [AM021](#am021) 报告。能修的问题请直接修；整类页面都不适用的检查写进 `lint.toml`。
+
+每个代码的级别就是用户看到的级别：终端、JSON、SARIF（`level`）、rdjson 和 GitHub 注解都用本页写的级别。
+";
 
 /// The book page documenting every rule (Chinese, mdBook Markdown).
 pub fn rules_page() -> String {
@@ -22,6 +56,8 @@ pub fn rules_page() -> String {
          - 退出码：没有错误为 0，有错误（error）为 1，用法或内部错误为 2；警告（warning）不影响退出码；\n\
          - `archmanual review --base <提交>` 只报告两次提交之间改动过的行，CI 用它在拉取请求上留下行内评论。\n\n",
     );
+    out.push_str(STEERING);
+    out.push('\n');
     out.push_str("| 代码 | 名称 | 级别 | 检查什么 |\n| --- | --- | --- | --- |\n");
     for r in rules() {
         let m = r.meta();
@@ -30,7 +66,7 @@ pub fn rules_page() -> String {
             m.code,
             m.code.to_ascii_lowercase(),
             m.name,
-            severity_zh(m.severity),
+            rule_severity(m),
             escape(&m.summary()).replace('|', "\\|")
         ));
     }
@@ -41,7 +77,7 @@ pub fn rules_page() -> String {
             m.code,
             m.name,
             m.code.to_ascii_lowercase(),
-            severity_zh(m.severity),
+            rule_severity(m),
             escape(&m.summary())
         ));
         let doc = m.doc_text();
@@ -54,8 +90,35 @@ pub fn rules_page() -> String {
             out.push_str(&escape(line));
             out.push('\n');
         }
+        let mut delegated = codes::delegated_by(m.code).peekable();
+        if delegated.peek().is_some() {
+            out.push_str(&format!(
+                "\n### 代码与级别\n\n{} 转报的代码各有自己的级别，`--select`、`--ignore`、`lint.toml` 和抑制注释都可以逐个指定它们：\n\n\
+                 | 代码 | 名称 | 级别 | 说明 |\n| --- | --- | --- | --- |\n",
+                m.code
+            ));
+            for d in delegated {
+                out.push_str(&format!(
+                    "| {} | `{}` | {} | {} |\n",
+                    d.code,
+                    d.name,
+                    severity_zh(d.severity),
+                    escape(d.summary).replace('|', "\\|")
+                ));
+            }
+        }
     }
     out
+}
+
+/// The rule's severity, or for rules that report delegated codes a pointer
+/// to their table (the rule's own code is never reported).
+fn rule_severity(m: &crate::RuleMeta) -> &'static str {
+    if codes::delegated_by(m.code).next().is_some() {
+        "按代码（见“代码与级别”）"
+    } else {
+        severity_zh(m.severity)
+    }
 }
 
 fn severity_zh(s: Severity) -> &'static str {

@@ -1,11 +1,16 @@
 #![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
+pub mod codes;
+pub mod config;
 pub mod diff;
 pub mod docs;
 pub mod fix;
 pub mod format;
 pub mod review;
 mod rules;
+pub mod select;
+mod suppress;
 mod text;
 
 use std::collections::{HashMap, HashSet};
@@ -38,6 +43,9 @@ pub enum LintError {
     /// A file changed on disk between reading and `--fix` writing it.
     #[error(transparent)]
     Source(#[from] archmanual_model::SourceError),
+    /// `lint.toml` is invalid (the error names its line and column).
+    #[error(transparent)]
+    LintConfig(#[from] config::ConfigError),
     /// The GitHub snapshot exists but cannot be read.
     #[error(transparent)]
     Snapshot(#[from] archmanual_github_snapshot::SnapshotError),
@@ -336,19 +344,34 @@ impl Reporter<'_> {
     }
 
     /// Adds a diagnostic produced elsewhere (diagram checks, the GitHub
-    /// snapshot) unchanged.
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    /// snapshot), with the severity [`codes`] declares for its code.
+    pub fn push(&mut self, mut diagnostic: Diagnostic) {
+        diagnostic.severity = codes::severity(&diagnostic.code).unwrap_or(diagnostic.severity);
         self.out.push(diagnostic);
     }
 }
 
-/// Runs every registered rule over `book`; findings are sorted by file,
-/// line, column and code.
+/// Runs every registered rule over `book` and applies the inline
+/// suppression comments; findings are sorted by file, line, column and code.
+/// `lint.toml` is not read: see [`lint_configured`].
 pub fn lint(book: &Book) -> Vec<Diagnostic> {
-    lint_with(book, rules::RULES)
+    lint_configured(book, &config::Config::default())
 }
 
-/// Runs `rules` over `book`. Rules only read the book, so they run on every
+/// Runs the rules `config` selects over `book`, then drops the findings that
+/// `config` (selection, per-file ignores) and the inline suppression comments
+/// turn off, and adds AM021 findings about those comments.
+pub fn lint_configured(book: &Book, config: &config::Config) -> Vec<Diagnostic> {
+    let rules: Vec<&dyn Rule> = rules::RULES
+        .iter()
+        .copied()
+        .filter(|r| config.selection.runs(r.meta().code))
+        .collect();
+    suppress::apply(book, config, lint_with(book, &rules))
+}
+
+/// Runs `rules` over `book` as they are: no selection, no suppression
+/// comments (for rule tests and benchmarks). Rules only read the book, so they run on every
 /// available core; each rule's findings are kept in rule order, so the
 /// result is the same as one rule after another.
 pub fn lint_with(book: &Book, rules: &[&dyn Rule]) -> Vec<Diagnostic> {

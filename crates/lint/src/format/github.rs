@@ -81,5 +81,8 @@ impl Format for Github {
 }
 
 fn rule_name(code: &str) -> &'static str {
-    crate::parent_rule(code).map_or("archmanual", |r| r.meta().name)
+    match crate::codes::delegated(code) {
+        Some(d) => d.name,
+        None => crate::parent_rule(code).map_or("archmanual", |r| r.meta().name),
+    }
 }

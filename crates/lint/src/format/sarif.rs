@@ -55,8 +55,31 @@ impl Format for Sarif {
                 },
             }));
         }
-        // Codes of the checks AM017 (GHnnn) and AM019 (PDnnn) delegate to:
-        // described by the rule that reports them.
+        // Codes of the checks AM017 (GHnnn) and AM019 (PDnnn) delegate to,
+        // at the severity `codes::DELEGATED` declares, described by the rule
+        // that reports them.
+        for c in crate::codes::DELEGATED {
+            let Some(parent) = crate::rule(c.parent).map(|r| r.meta()) else {
+                continue;
+            };
+            let doc = format!("{}\n\n{}", c.summary, parent.doc_text());
+            index.insert(c.code.to_string(), rules.len());
+            rules.push(json!({
+                "id": c.code,
+                "name": c.name,
+                "shortDescription": { "text": c.summary },
+                "fullDescription": { "text": doc },
+                "help": { "text": doc, "markdown": doc },
+                "helpUri": rule_url(parent.code),
+                "defaultConfiguration": { "level": level(c.severity) },
+                "properties": {
+                    "tags": ["documentation", "markdown"],
+                    "precision": "high",
+                    "problem.severity": level(c.severity),
+                },
+            }));
+        }
+        // Anything else (no rule reports other codes today).
         for d in report.diagnostics {
             if !index.contains_key(&d.code) {
                 let parent = crate::parent_rule(&d.code).map(|r| r.meta());

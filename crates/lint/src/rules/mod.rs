@@ -47,6 +47,7 @@ mod am017_github_snapshot;
 mod am018_missing_chapter;
 mod am019_diagram;
 mod am020_editing_trace;
+mod am021_unused_suppression;
 mod common;
 
 use crate::Rule;
@@ -73,4 +74,5 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &am018_missing_chapter::MissingChapter,
     &am019_diagram::Diagram,
     &am020_editing_trace::EditingTrace,
+    &am021_unused_suppression::UnusedSuppression,
 ];
