@@ -70,7 +70,9 @@ fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usiz
     let mut ours = Vec::new();
     let mut base = Vec::new();
     let mut index = Vec::new();
+    let mut phases: [Vec<Duration>; 3] = Default::default();
     let mut indexed = String::new();
+    let load_before = load_average();
     // One warm-up each (file cache), then alternate so drift hits both sides.
     for i in 0..=runs {
         let (a, stderr) = time(
@@ -90,15 +92,18 @@ fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usiz
         if i > 0 {
             ours.push(a);
             base.push(b);
-            // `indexed N pages and M entries for search in X.XXs (…)`
+            // `indexed N pages and M entries for search in X.XXs (adding A.AAs,
+            // index and gzip B.BBs, writing C.CCs; …)`
             if let Some(line) = stderr.lines().find(|l| l.starts_with("indexed ")) {
                 indexed = line.to_string();
-                let secs = line
-                    .split(" in ")
-                    .nth(1)
-                    .and_then(|s| s.split('s').next())
-                    .and_then(|s| s.parse::<f64>().ok());
-                index.extend(secs.map(Duration::from_secs_f64));
+                index.extend(seconds_after(line, " in "));
+                for (phase, key) in
+                    phases
+                        .iter_mut()
+                        .zip(["(adding ", "index and gzip ", "writing "])
+                {
+                    phase.extend(seconds_after(line, key));
+                }
             }
         }
     }
@@ -115,6 +120,34 @@ fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usiz
             median(&mut index).as_secs_f64()
         );
     }
+    if phases.iter().all(|p| !p.is_empty()) {
+        let [add, build, write] = &mut phases;
+        println!(
+            "{label}: index phases (medians): adding pages and entries {:.3}s, Pagefind's index and gzip {:.3}s, writing the bundle {:.3}s",
+            median(add).as_secs_f64(),
+            median(build).as_secs_f64(),
+            median(write).as_secs_f64()
+        );
+    }
+    println!(
+        "{label}: load average (1 min) before {load_before}, after {}",
+        load_average()
+    );
+}
+
+/// The number of seconds written after `key` in `line` (`… in 1.23s …`).
+fn seconds_after(line: &str, key: &str) -> Option<Duration> {
+    let rest = line.split(key).nth(1)?;
+    let secs = rest.split('s').next()?.parse::<f64>().ok()?;
+    Some(Duration::from_secs_f64(secs))
+}
+
+/// The 1-minute load average (Linux), to judge how busy the machine was.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn time(cmd: &mut Command) -> (Duration, String) {
