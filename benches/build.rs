@@ -8,8 +8,10 @@
 //!
 //! Run: `cargo build --release && cargo bench --bench build`
 //! (needs `mdbook` 0.5.x on PATH, or `MDBOOK=/path/to/mdbook`; `RUNS=N` to
-//! change the number of alternating runs, default 5). Also prints the time
-//! `archmanual build` spent on the search index.
+//! change the number of alternating runs, default 5; `BOOKS=manual` or
+//! `BOOKS=big` for one of the two books). Also prints the time
+//! `archmanual build` spent on the search index, by phase, and the load
+//! average before and after each comparison.
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -41,24 +43,29 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(5);
+    let books = std::env::var("BOOKS").unwrap_or_else(|_| "all".into());
     let tmp = tempfile::tempdir().expect("temp dir");
 
     // 1. The manual.
-    let manual = tmp.path().join("manual");
-    copy_book(root, &manual);
-    compare("the manual (book/)", &archmanual, &mdbook, &manual, runs);
+    if books != "big" {
+        let manual = tmp.path().join("manual");
+        copy_book(root, &manual);
+        compare("the manual (book/)", &archmanual, &mdbook, &manual, runs);
+    }
 
     // 2. A generated 5,000-chapter book.
-    let big = tmp.path().join("big");
-    generate(&big, 50, 100, 10);
-    copy_snapshot(root, &big);
-    compare(
-        "generated book, 5,000 chapters",
-        &archmanual,
-        &mdbook,
-        &big,
-        runs,
-    );
+    if books != "manual" {
+        let big = tmp.path().join("big");
+        generate(&big, 50, 100, 10);
+        copy_snapshot(root, &big);
+        compare(
+            "generated book, 5,000 chapters",
+            &archmanual,
+            &mdbook,
+            &big,
+            runs,
+        );
+    }
 }
 
 fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usize) {
