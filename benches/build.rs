@@ -8,8 +8,10 @@
 //!
 //! Run: `cargo build --release && cargo bench --bench build`
 //! (needs `mdbook` 0.5.x on PATH, or `MDBOOK=/path/to/mdbook`; `RUNS=N` to
-//! change the number of alternating runs, default 5). Also prints the time
-//! `archmanual build` spent on the search index.
+//! change the number of alternating runs, default 5; `BOOKS=manual` or
+//! `BOOKS=big` for one of the two books). Also prints the time
+//! `archmanual build` spent on the search index, by phase, and the load
+//! average before and after each comparison.
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -41,24 +43,29 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(5);
+    let books = std::env::var("BOOKS").unwrap_or_else(|_| "all".into());
     let tmp = tempfile::tempdir().expect("temp dir");
 
     // 1. The manual.
-    let manual = tmp.path().join("manual");
-    copy_book(root, &manual);
-    compare("the manual (book/)", &archmanual, &mdbook, &manual, runs);
+    if books != "big" {
+        let manual = tmp.path().join("manual");
+        copy_book(root, &manual);
+        compare("the manual (book/)", &archmanual, &mdbook, &manual, runs);
+    }
 
     // 2. A generated 5,000-chapter book.
-    let big = tmp.path().join("big");
-    generate(&big, 50, 100, 10);
-    copy_snapshot(root, &big);
-    compare(
-        "generated book, 5,000 chapters",
-        &archmanual,
-        &mdbook,
-        &big,
-        runs,
-    );
+    if books != "manual" {
+        let big = tmp.path().join("big");
+        generate(&big, 50, 100, 10);
+        copy_snapshot(root, &big);
+        compare(
+            "generated book, 5,000 chapters",
+            &archmanual,
+            &mdbook,
+            &big,
+            runs,
+        );
+    }
 }
 
 fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usize) {
@@ -70,7 +77,9 @@ fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usiz
     let mut ours = Vec::new();
     let mut base = Vec::new();
     let mut index = Vec::new();
+    let mut phases: [Vec<Duration>; 3] = Default::default();
     let mut indexed = String::new();
+    let load_before = load_average();
     // One warm-up each (file cache), then alternate so drift hits both sides.
     for i in 0..=runs {
         let (a, stderr) = time(
@@ -90,15 +99,18 @@ fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usiz
         if i > 0 {
             ours.push(a);
             base.push(b);
-            // `indexed N pages and M entries for search in X.XXs (…)`
+            // `indexed N pages and M entries for search in X.XXs (adding A.AAs,
+            // index and gzip B.BBs, writing C.CCs; …)`
             if let Some(line) = stderr.lines().find(|l| l.starts_with("indexed ")) {
                 indexed = line.to_string();
-                let secs = line
-                    .split(" in ")
-                    .nth(1)
-                    .and_then(|s| s.split('s').next())
-                    .and_then(|s| s.parse::<f64>().ok());
-                index.extend(secs.map(Duration::from_secs_f64));
+                index.extend(seconds_after(line, " in "));
+                for (phase, key) in
+                    phases
+                        .iter_mut()
+                        .zip(["(adding ", "index and gzip ", "writing "])
+                {
+                    phase.extend(seconds_after(line, key));
+                }
             }
         }
     }
@@ -115,6 +127,34 @@ fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usiz
             median(&mut index).as_secs_f64()
         );
     }
+    if phases.iter().all(|p| !p.is_empty()) {
+        let [add, build, write] = &mut phases;
+        println!(
+            "{label}: index phases (medians): adding pages and entries {:.3}s, Pagefind's index and gzip {:.3}s, writing the bundle {:.3}s",
+            median(add).as_secs_f64(),
+            median(build).as_secs_f64(),
+            median(write).as_secs_f64()
+        );
+    }
+    println!(
+        "{label}: load average (1 min) before {load_before}, after {}",
+        load_average()
+    );
+}
+
+/// The number of seconds written after `key` in `line` (`… in 1.23s …`).
+fn seconds_after(line: &str, key: &str) -> Option<Duration> {
+    let rest = line.split(key).nth(1)?;
+    let secs = rest.split('s').next()?.parse::<f64>().ok()?;
+    Some(Duration::from_secs_f64(secs))
+}
+
+/// The 1-minute load average (Linux), to judge how busy the machine was.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn time(cmd: &mut Command) -> (Duration, String) {

@@ -172,10 +172,13 @@ pub(crate) fn build_with_search(
     )
     .context("indexing the book for search failed")?;
     eprintln!(
-        "indexed {} pages and {} entries for search in {:.2}s ({} files, {} KiB in {})",
+        "indexed {} pages and {} entries for search in {:.2}s (adding {:.2}s, index and gzip {:.2}s, writing {:.2}s; {} files, {} KiB in {})",
         report.pages,
         report.entries,
         started.elapsed().as_secs_f64(),
+        report.add_time.as_secs_f64(),
+        report.build_time.as_secs_f64(),
+        report.write_time.as_secs_f64(),
         report.bundle_files,
         report.bundle_bytes / 1024,
         dest.join(archmanual_search::BUNDLE_DIR).display()

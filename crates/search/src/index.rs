@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -28,6 +29,13 @@ pub struct IndexReport {
     pub bundle_files: usize,
     /// Bytes in the bundle directory.
     pub bundle_bytes: u64,
+    /// Time spent preparing the pages and handing pages and entries to
+    /// Pagefind (which parses and segments each one as it arrives).
+    pub add_time: Duration,
+    /// Time Pagefind spent building the index and gzipping the bundle.
+    pub build_time: Duration,
+    /// Time spent writing the bundle's files.
+    pub write_time: Duration,
 }
 
 /// Settings of the index.
@@ -94,6 +102,7 @@ async fn index_async(
         entries_of.entry(e.page.as_path()).or_default().push(e);
     }
 
+    let started = Instant::now();
     let mut report = IndexReport::default();
     let mut anchored: HashMap<(&Path, &str), bool> = HashMap::new();
     for rel in html_files(dest)? {
@@ -141,10 +150,14 @@ async fn index_async(
         report.entries += 1;
     }
 
+    report.add_time = started.elapsed();
+    let started = Instant::now();
     let files = index
         .get_files()
         .await
         .map_err(pagefind_error("the bundle"))?;
+    report.build_time = started.elapsed();
+    let started = Instant::now();
     let bundle = dest.join(BUNDLE_DIR);
     if bundle.exists() {
         std::fs::remove_dir_all(&bundle).map_err(|source| SearchError::Write {
@@ -157,6 +170,7 @@ async fn index_async(
         report.bundle_bytes += file.contents.len() as u64;
     }
     report.bundle_files = files.len();
+    report.write_time = started.elapsed();
     Ok(report)
 }
 
