@@ -10,6 +10,7 @@ mod contract;
 mod github;
 mod heading_ids;
 mod manual;
+mod network_free;
 mod one_core;
 mod search;
 mod search_browser;

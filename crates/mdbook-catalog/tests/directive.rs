@@ -120,7 +120,13 @@ fn check_reports_what_the_book_run_reports_for_the_page() {
     };
     assert_eq!(show(&from_check), show(&from_run));
     let codes_found: Vec<&str> = from_check.iter().map(|d| d.code.as_ref()).collect();
-    assert!(codes_found.contains(&codes::MALFORMED_ENTRY), "{codes_found:?}");
-    assert!(codes_found.contains(&codes::MISPLACED_DIRECTIVE), "{codes_found:?}");
+    assert!(
+        codes_found.contains(&codes::MALFORMED_ENTRY),
+        "{codes_found:?}"
+    );
+    assert!(
+        codes_found.contains(&codes::MISPLACED_DIRECTIVE),
+        "{codes_found:?}"
+    );
     assert!(from_check.iter().all(|d| d.severity == Severity::Error));
 }

@@ -329,7 +329,12 @@ pub fn usage<P: ArchPreprocessor>(extra: &[Subcommand]) -> String {
         P::NAME
     );
     for sub in extra {
-        s.push_str(&format!("\n       mdbook-{} {} {}", P::NAME, sub.name, sub.usage));
+        s.push_str(&format!(
+            "\n       mdbook-{} {} {}",
+            P::NAME,
+            sub.name,
+            sub.usage
+        ));
     }
     s
 }
@@ -430,7 +435,10 @@ mod tests {
 
     #[test]
     fn a_failing_run_exits_2_with_the_error_only() {
-        let input = INPUT_05.replace(r#""language":"zh-CN"}"#, r#""language":"zh-CN"},"preprocessor":{"count":{"strict":true}}"#);
+        let input = INPUT_05.replace(
+            r#""language":"zh-CN"}"#,
+            r#""language":"zh-CN"},"preprocessor":{"count":{"strict":true}}"#,
+        );
         let (code, out, err) = cli_run(&[], &input);
         assert_eq!(code, 2);
         assert!(out.is_empty(), "{out}");
@@ -439,10 +447,16 @@ mod tests {
 
     #[test]
     fn config_errors_name_the_table() {
-        let input = INPUT_05.replace(r#""language":"zh-CN"}"#, r#""language":"zh-CN"},"preprocessor":{"count":{"strikt":true,"command":"x"}}"#);
+        let input = INPUT_05.replace(
+            r#""language":"zh-CN"}"#,
+            r#""language":"zh-CN"},"preprocessor":{"count":{"strikt":true,"command":"x"}}"#,
+        );
         let (code, _, err) = cli_run(&[], &input);
         assert_eq!(code, 2);
-        assert!(err.contains("[preprocessor.count]") && err.contains("strikt"), "{err}");
+        assert!(
+            err.contains("[preprocessor.count]") && err.contains("strikt"),
+            "{err}"
+        );
         assert!(!err.contains("command"), "{err}");
     }
 
@@ -461,18 +475,29 @@ mod tests {
         assert_eq!(cli_run(&["supports", "epub"], "").0, 1);
         let (code, out, err) = cli_run(&["--help"], "");
         assert_eq!((code, err.as_str()), (0, ""));
-        assert!(out.contains("usage: mdbook-count [supports <renderer>]"), "{out}");
+        assert!(
+            out.contains("usage: mdbook-count [supports <renderer>]"),
+            "{out}"
+        );
         assert!(out.contains("mdbook-count echo WORD..."), "{out}");
         let (code, out, err) = cli_run(&["bogus"], "");
         assert_eq!((code, out.as_str()), (2, ""));
         assert!(err.starts_with("usage: mdbook-count"), "{err}");
-        assert_eq!(cli_run(&["echo", "a", "b"], ""), (7, "a,b".into(), String::new()));
+        assert_eq!(
+            cli_run(&["echo", "a", "b"], ""),
+            (7, "a,b".into(), String::new())
+        );
     }
 
     #[test]
     fn garbage_input_is_not_protocol() {
-        let e = run(&Adapter::<Count>::new(DiagnosticSink::default()), &[], &b"hello"[..], Vec::new())
-            .unwrap_err();
+        let e = run(
+            &Adapter::<Count>::new(DiagnosticSink::default()),
+            &[],
+            &b"hello"[..],
+            Vec::new(),
+        )
+        .unwrap_err();
         assert!(matches!(e, KitError::NotProtocol(_)));
     }
 }
