@@ -114,7 +114,7 @@ pub enum KitError {
     },
     /// The input is not the `[context, book]` JSON array mdBook sends.
     #[error(
-        "the input is not mdBook preprocessor JSON ({0}); run this through `mdbook build`, or as `{{name}} supports <renderer>`"
+        "the input is not mdBook preprocessor JSON ({0}); this command is run by `mdbook build` (or asked `supports <renderer>`)"
     )]
     NotProtocol(String),
     /// The calling mdBook is outside [`SUPPORTED_MDBOOK`].
