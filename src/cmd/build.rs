@@ -8,7 +8,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use archmanual_diagnostics::{Diagnostic, DiagnosticSink, render_human};
 use archmanual_model::{ChapterProblem, LoadedBook, Sources};
+use archmanual_preprocessor_kit::{Adapter, ArchPreprocessor};
+use mdbook_catalog::Catalog;
 use mdbook_driver::MDBook;
+use mdbook_github::Github;
+use mdbook_protocol::Protocol;
 use mdbook_summary::Summary;
 
 /// Arguments of `archmanual build`.
@@ -48,68 +52,33 @@ pub(crate) fn load(root: &Path, sink: &DiagnosticSink) -> anyhow::Result<(MDBook
             }
         }
     }
-    loaded.preprocessor_config::<mdbook_catalog::CatalogConfig>(mdbook_catalog::Catalog::NAME)?;
-    loaded.preprocessor_config::<mdbook_github::GithubConfig>(mdbook_github::Github::NAME)?;
-    loaded.preprocessor_config::<mdbook_protocol::Config>(
-        mdbook_protocol::ProtocolPreprocessor::NAME,
-    )?;
-    let (catalog, github, protocol) = (
-        loaded.declares_preprocessor(mdbook_catalog::Catalog::NAME),
-        loaded.declares_preprocessor(mdbook_github::Github::NAME),
-        loaded.declares_preprocessor(mdbook_protocol::ProtocolPreprocessor::NAME),
-    );
     // The chapters are already loaded: give mdBook an empty summary (it reads
     // no file and creates none) and then the book we read.
     let mut config = loaded.config.clone();
     config.build.create_missing = false;
     let mut md = MDBook::load_with_config_and_summary(root, config, Summary::default())
         .with_context(|| format!("cannot load the book at {}", root.display()))?;
+    register::<Catalog>(&mut md, &loaded, sink)?;
+    register::<Github>(&mut md, &loaded, sink)?;
+    register::<Protocol>(&mut md, &loaded, sink)?;
     md.book = loaded.book;
-    if catalog {
-        md.with_preprocessor(mdbook_catalog::Catalog::with_sink(sink.clone()));
-    }
-    if github {
-        md.with_preprocessor(mdbook_github::Github::with_sink(sink.clone()));
-    }
-    if protocol {
-        md.with_preprocessor(Draining {
-            inner: mdbook_protocol::ProtocolPreprocessor::new(),
-            sink: sink.clone(),
-        });
-    }
     Ok((md, loaded.sources))
 }
 
-/// Runs a preprocessor that keeps its own diagnostics and moves them into the
-/// shared sink after each run (mdBook owns the preprocessor once registered).
-struct Draining {
-    inner: mdbook_protocol::ProtocolPreprocessor,
-    sink: DiagnosticSink,
-}
-
-impl mdbook_preprocessor::Preprocessor for Draining {
-    fn name(&self) -> &str {
-        self.inner.name()
+/// Checks `P`'s `[preprocessor.NAME]` table (with the words `archmanual
+/// lint` uses) and, when book.toml declares it, registers `P` in place of
+/// the command preprocessor of that name. Findings that fail the build
+/// travel in its error, the rest in `sink`.
+fn register<P: ArchPreprocessor>(
+    md: &mut MDBook,
+    loaded: &LoadedBook,
+    sink: &DiagnosticSink,
+) -> anyhow::Result<()> {
+    loaded.preprocessor_config::<P::Config>(P::NAME)?;
+    if loaded.declares_preprocessor(P::NAME) {
+        md.with_preprocessor(Adapter::<P>::new(sink.clone()));
     }
-
-    fn run(
-        &self,
-        ctx: &mdbook_preprocessor::PreprocessorContext,
-        book: mdbook_preprocessor::book::Book,
-    ) -> mdbook_preprocessor::errors::Result<mdbook_preprocessor::book::Book> {
-        let result = self.inner.run(ctx, book);
-        // Errors travel in `result`; keep only what does not fail the build.
-        self.sink.extend(
-            self.inner.take_diagnostics().into_iter().filter(|d| {
-                result.is_ok() || d.severity != archmanual_diagnostics::Severity::Error
-            }),
-        );
-        result
-    }
-
-    fn supports_renderer(&self, renderer: &str) -> mdbook_preprocessor::errors::Result<bool> {
-        self.inner.supports_renderer(renderer)
-    }
+    Ok(())
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
@@ -151,7 +120,7 @@ pub(crate) fn build_with_search(
     let started = std::time::Instant::now();
     let snapshot_path = md.source_dir().join(
         md.config
-            .get::<String>("preprocessor.catalog.snapshot")
+            .get::<String>(&format!("preprocessor.{}.snapshot", Catalog::NAME))
             .ok()
             .flatten()
             .unwrap_or_else(|| archmanual_github_snapshot::SNAPSHOT_FILE.to_string()),
@@ -185,8 +154,9 @@ pub(crate) fn build_with_search(
     );
     if report.entries_without_anchor > 0 {
         eprintln!(
-            "warning: {} entries have no anchor on their page (is [preprocessor.catalog] in book.toml?); their search results link to the page",
-            report.entries_without_anchor
+            "warning: {} entries have no anchor on their page (is [preprocessor.{}] in book.toml?); their search results link to the page",
+            report.entries_without_anchor,
+            Catalog::NAME
         );
     }
     Ok(())

@@ -9,6 +9,7 @@ use anyhow::Context;
 use archmanual_github::snapshot::Snapshot;
 use archmanual_github::{Client, Config, OwnerStatus, RepoStatus, Targets, update_snapshot};
 use archmanual_model::LoadedBook;
+use archmanual_preprocessor_kit::ArchPreprocessor;
 
 /// Arguments of `archmanual refresh`.
 #[derive(Debug, clap::Args)]

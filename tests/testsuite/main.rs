@@ -11,6 +11,7 @@ mod github;
 mod heading_ids;
 mod lint;
 mod manual;
+mod network_free;
 mod one_core;
 mod search;
 mod search_browser;

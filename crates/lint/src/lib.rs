@@ -21,6 +21,9 @@ use archmanual_github_snapshot::Snapshot;
 use archmanual_model::{
     BookModel, ChapterModel, ChapterProblem, EncodingError, LoadedBook, ParseOptions, Sources, Span,
 };
+use archmanual_preprocessor_kit::ArchPreprocessor;
+use mdbook_github::Github;
+use mdbook_protocol::Protocol;
 
 /// Errors of the lint library (the findings themselves are [`Diagnostic`]s).
 #[derive(Debug, thiserror::Error)]
@@ -166,10 +169,8 @@ impl Book {
             root: root.to_path_buf(),
             message: e.to_string(),
         })?;
-        let github: mdbook_github::GithubConfig =
-            loaded.preprocessor_config(mdbook_github::Github::NAME)?;
-        let protocol: mdbook_protocol::Config =
-            loaded.preprocessor_config(mdbook_protocol::ProtocolPreprocessor::NAME)?;
+        let github: mdbook_github::GithubConfig = loaded.preprocessor_config(Github::NAME)?;
+        let protocol: mdbook_protocol::Config = loaded.preprocessor_config(Protocol::NAME)?;
         let model = loaded.model();
         let snapshot = Snapshot::load_optional(&loaded.src_dir.join(&github.snapshot))?;
         let mut book =

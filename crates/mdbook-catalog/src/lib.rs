@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
 mod config;
 mod generate;
@@ -8,10 +9,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use archmanual_diagnostics::{Diagnostic, DiagnosticSink, Severity, render_human};
-use archmanual_model::{BookModel, ChapterModel, ParseOptions};
+use archmanual_model::{BookModel, ChapterModel, Directive, Document, ParseOptions};
+use archmanual_preprocessor_kit::{ArchPreprocessor, RunError};
+use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::{Book, BookItem};
-use mdbook_preprocessor::errors::Result as MdResult;
-use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 pub use config::{CatalogConfig, Order};
 pub use generate::{StarLookup, escape_text};
@@ -49,7 +50,8 @@ pub enum PageKind {
     Map,
 }
 
-/// The `catalog` preprocessor.
+/// The `catalog` preprocessor ([`ArchPreprocessor`]): warnings go to its
+/// sink, malformed entries and misplaced directives fail the run.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     sink: DiagnosticSink,
@@ -57,34 +59,37 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The name under `[preprocessor.NAME]`.
-    pub const NAME: &'static str = "catalog";
-
-    /// A catalog that leaves its warnings in `sink` (errors fail the run).
-    pub fn with_sink(sink: DiagnosticSink) -> Self {
-        Catalog { sink, stars: None }
-    }
-
     /// Uses `stars` (repo URL → star count) when `order = "stars"`.
     #[must_use]
     pub fn with_stars(mut self, stars: StarLookup) -> Self {
         self.stars = Some(stars);
         self
     }
-
-    /// The warnings left by the last runs.
-    pub fn sink(&self) -> &DiagnosticSink {
-        &self.sink
-    }
 }
 
-impl Preprocessor for Catalog {
-    fn name(&self) -> &str {
-        Self::NAME
+impl ArchPreprocessor for Catalog {
+    const NAME: &'static str = "catalog";
+    type Config = CatalogConfig;
+    type Facts = ();
+
+    fn new(sink: DiagnosticSink) -> Self {
+        Catalog { sink, stars: None }
     }
 
-    fn run(&self, ctx: &PreprocessorContext, book: Book) -> MdResult<Book> {
-        let config: CatalogConfig = archmanual_preprocessor_kit::config(ctx, Self::NAME)?;
+    /// Malformed entries (`CAT001`) and `{{#catalog}}` directives that
+    /// cannot be replaced (`CAT003`, `CAT005`): the errors that fail the run.
+    fn check(file: &Path, doc: &Document, _: &CatalogConfig, _: &()) -> Vec<Diagnostic> {
+        let mut out = entry_problems(file, doc);
+        out.extend(directive(file, doc).1);
+        out
+    }
+
+    fn process(
+        &self,
+        ctx: &PreprocessorContext,
+        config: &CatalogConfig,
+        book: Book,
+    ) -> Result<Book, RunError> {
         let src_dir = ctx.root.join(&ctx.config.book.src);
         let stars = match (&config.order, &self.stars) {
             (Order::Stars, None) => {
@@ -110,7 +115,7 @@ impl Preprocessor for Catalog {
             _ => self.stars.clone(),
         };
         let options = ParseOptions::from_config(&ctx.config);
-        let (book, diagnostics) = process(book, &options, &config, stars.as_ref(), &src_dir)?;
+        let (book, diagnostics) = process(book, &options, config, stars.as_ref(), &src_dir)?;
         let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics
             .into_iter()
             .partition(|d| d.severity == Severity::Error);
@@ -129,17 +134,13 @@ impl Preprocessor for Catalog {
             } else {
                 format!("{n} error{}", if n == 1 { "" } else { "s" })
             };
-            anyhow_bail(format!(
+            return Err(RunError::msg(format!(
                 "the catalog found {what} — fix them and build again:\n{}",
                 String::from_utf8_lossy(&out)
-            ))?;
+            )));
         }
         Ok(book)
     }
-}
-
-fn anyhow_bail(msg: String) -> MdResult<()> {
-    Err(mdbook_preprocessor::errors::Error::msg(msg))
 }
 
 /// Generates every index page and the map into `book`; returns the book and
@@ -314,7 +315,8 @@ fn write_back(
 pub enum CatalogError {
     /// The star snapshot could not be read.
     #[error(
-        "cannot read the GitHub snapshot {path}: {message}; run `archmanual refresh` or set `order = \"source\"` in [preprocessor.catalog]"
+        "cannot read the GitHub snapshot {path}: {message}; run `archmanual refresh` or set `order = \"source\"` in [preprocessor.{name}]",
+        name = Catalog::NAME
     )]
     Snapshot {
         /// The snapshot's path.
@@ -332,23 +334,24 @@ fn chapter_file(ch: &ChapterModel) -> PathBuf {
 
 /// Malformed entries of every chapter, as errors.
 pub fn entry_diagnostics(model: &BookModel) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for ch in &model.chapters {
-        for p in &ch.doc.entry_problems {
+    model
+        .chapters
+        .iter()
+        .flat_map(|ch| entry_problems(&chapter_file(ch), &ch.doc))
+        .collect()
+}
+
+/// Malformed entries of one chapter, as errors.
+fn entry_problems(file: &Path, doc: &Document) -> Vec<Diagnostic> {
+    doc.entry_problems
+        .iter()
+        .map(|p| {
             let (message, help) = p.message();
-            out.push(
-                Diagnostic::new(
-                    codes::MALFORMED_ENTRY,
-                    Severity::Error,
-                    chapter_file(ch),
-                    message,
-                )
-                .at(ch.doc.location(p.span))
-                .with_help(help),
-            );
-        }
-    }
-    out
+            Diagnostic::new(codes::MALFORMED_ENTRY, Severity::Error, file, message)
+                .at(doc.location(p.span))
+                .with_help(help)
+        })
+        .collect()
 }
 
 /// Which chapters become generated pages, and where the generated text goes.
@@ -363,74 +366,83 @@ fn page_kinds(
             if ch.is_draft() {
                 return (!ch.children.is_empty()).then_some((PageKind::Index, Placement::Page));
             }
-            let catalog: Vec<_> = ch
-                .doc
-                .directives
-                .iter()
-                .filter(|d| d.name == "catalog" && !d.in_code)
-                .collect();
-            let d = catalog.first()?;
-            let source = &ch.doc.source;
-            let mut misplaced = |d: &archmanual_model::Directive, message: &str| {
-                diagnostics.push(
-                    Diagnostic::new(
-                        codes::MISPLACED_DIRECTIVE,
-                        Severity::Error,
-                        chapter_file(ch),
-                        message.to_string(),
-                    )
-                    .at(ch.doc.location(d.span))
-                    .with_help(
-                        "put one `{{#catalog}}` (or `{{#catalog map}}`) at the start of a line of its own, \
-                         where the generated list should appear",
-                    ),
-                );
-            };
-            for extra in &catalog[1..] {
-                misplaced(extra, "a page can hold only one `{{#catalog}}`");
-            }
-            let kind = match d.args.as_str() {
-                "" => PageKind::Index,
-                "map" => PageKind::Map,
-                other => {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            codes::BAD_DIRECTIVE,
-                            Severity::Error,
-                            chapter_file(ch),
-                            format!("unknown catalog page kind `{other}`"),
-                        )
-                        .at(ch.doc.location(d.span))
-                        .with_help("write `{{#catalog}}` for a category index or `{{#catalog map}}` for the technology map"),
-                    );
-                    return None;
-                }
-            };
-            if catalog.len() > 1 {
-                return None;
-            }
-            // A page whose body is the directive (after an optional title) is generated whole.
-            let body = format!("{}{}", &source[..d.span.start], &source[d.span.end..]);
-            let only_directive = body
-                .lines()
-                .map(str::trim)
-                .all(|l| l.is_empty() || l.starts_with("# "));
-            if only_directive {
-                return Some((kind, Placement::Page));
-            }
-            // Otherwise the directive's line is replaced, if it is alone on it.
-            let line_start = source[..d.span.start].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = source[d.span.end..]
-                .find('\n')
-                .map_or(source.len(), |i| d.span.end + i + 1);
-            if line_start != d.span.start || !source[d.span.end..line_end].trim().is_empty() {
-                misplaced(
-                    d,
-                    "`{{#catalog}}` shares its line with other text, so it cannot be replaced by the generated list",
-                );
-                return None;
-            }
-            Some((kind, Placement::Line(archmanual_model::Span::new(line_start, line_end))))
+            let (placement, problems) = directive(&chapter_file(ch), &ch.doc);
+            diagnostics.extend(problems);
+            placement
         })
         .collect()
+}
+
+/// What the page's `{{#catalog}}` generates and where, and what is wrong
+/// with its directives (`CAT003`, `CAT005`; then it generates nothing).
+fn directive(file: &Path, doc: &Document) -> (Option<(PageKind, Placement)>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let catalog: Vec<_> = doc
+        .directives
+        .iter()
+        .filter(|d| d.name == "catalog" && !d.in_code)
+        .collect();
+    let Some(d) = catalog.first() else {
+        return (None, problems);
+    };
+    let source = &doc.source;
+    let misplaced = |d: &Directive, message: &str| {
+        Diagnostic::new(
+            codes::MISPLACED_DIRECTIVE,
+            Severity::Error,
+            file,
+            message.to_string(),
+        )
+        .at(doc.location(d.span))
+        .with_help(
+            "put one `{{#catalog}}` (or `{{#catalog map}}`) at the start of a line of its own, \
+             where the generated list should appear",
+        )
+    };
+    for extra in &catalog[1..] {
+        problems.push(misplaced(extra, "a page can hold only one `{{#catalog}}`"));
+    }
+    let kind = match d.args.as_str() {
+        "" => PageKind::Index,
+        "map" => PageKind::Map,
+        other => {
+            problems.push(
+                Diagnostic::new(
+                    codes::BAD_DIRECTIVE,
+                    Severity::Error,
+                    file,
+                    format!("unknown catalog page kind `{other}`"),
+                )
+                .at(doc.location(d.span))
+                .with_help("write `{{#catalog}}` for a category index or `{{#catalog map}}` for the technology map"),
+            );
+            return (None, problems);
+        }
+    };
+    if catalog.len() > 1 {
+        return (None, problems);
+    }
+    // A page whose body is the directive (after an optional title) is generated whole.
+    let body = format!("{}{}", &source[..d.span.start], &source[d.span.end..]);
+    let only_directive = body
+        .lines()
+        .map(str::trim)
+        .all(|l| l.is_empty() || l.starts_with("# "));
+    if only_directive {
+        return (Some((kind, Placement::Page)), problems);
+    }
+    // Otherwise the directive's line is replaced, if it is alone on it.
+    let line_start = source[..d.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[d.span.end..]
+        .find('\n')
+        .map_or(source.len(), |i| d.span.end + i + 1);
+    if line_start != d.span.start || !source[d.span.end..line_end].trim().is_empty() {
+        problems.push(misplaced(
+            d,
+            "`{{#catalog}}` shares its line with other text, so it cannot be replaced by the generated list",
+        ));
+        return (None, problems);
+    }
+    let line = archmanual_model::Span::new(line_start, line_end);
+    (Some((kind, Placement::Line(line))), problems)
 }

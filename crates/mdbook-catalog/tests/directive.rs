@@ -98,3 +98,35 @@ fn two_directives_on_a_page_are_an_error() {
     assert_eq!(diagnostics[0].code, codes::MISPLACED_DIRECTIVE);
     assert_eq!(diagnostics[0].location.as_ref().unwrap().line, 7);
 }
+
+#[test]
+fn check_reports_what_the_book_run_reports_for_the_page() {
+    use archmanual_preprocessor_kit::ArchPreprocessor;
+    use mdbook_catalog::Catalog;
+    // A misplaced directive, a second one, and a malformed entry.
+    let page = "# 主题\n\n见下 {{#catalog}}\n\n{{#catalog map}}\n\n- [Kafka](https://github.com/apache/kafka) - 分布式日志。\n- [Pulsar](https://github.com/apache/pulsar)\n";
+    let (_, from_run) = run(page);
+    let doc = archmanual_model::Document::parse(page, &ParseOptions::default());
+    let from_check = Catalog::check(
+        std::path::Path::new("t/index.md"),
+        &doc,
+        &CatalogConfig::default(),
+        &(),
+    );
+    let show = |ds: &[archmanual_diagnostics::Diagnostic]| {
+        let mut v: Vec<String> = ds.iter().map(ToString::to_string).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(show(&from_check), show(&from_run));
+    let codes_found: Vec<&str> = from_check.iter().map(|d| d.code.as_ref()).collect();
+    assert!(
+        codes_found.contains(&codes::MALFORMED_ENTRY),
+        "{codes_found:?}"
+    );
+    assert!(
+        codes_found.contains(&codes::MISPLACED_DIRECTIVE),
+        "{codes_found:?}"
+    );
+    assert!(from_check.iter().all(|d| d.severity == Severity::Error));
+}

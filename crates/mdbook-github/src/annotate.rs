@@ -41,7 +41,7 @@ pub fn annotate_chapter(
 
 /// The findings [`annotate_chapter`] reports, from a chapter parsed
 /// already (`archmanual lint` reuses its model instead of parsing again).
-pub fn diagnose_document(
+pub(crate) fn diagnose_document(
     file: &Path,
     doc: &Document,
     snapshot: &Snapshot,
@@ -305,8 +305,9 @@ fn meta_diagnostics(
                 codes::LOW_STARS,
                 Severity::Warning,
                 format!(
-                    "`{key}` has {} stars, below the minimum of {min} ([preprocessor.github] min-stars)",
-                    meta.stars
+                    "`{key}` has {} stars, below the minimum of {min} ([preprocessor.{}] min-stars)",
+                    meta.stars,
+                    <crate::Github as archmanual_preprocessor_kit::ArchPreprocessor>::NAME,
                 ),
             )
             .with_help("keep only established projects in the catalog, or lower min-stars"),

@@ -1,21 +1,20 @@
 #![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
 mod annotate;
+mod online;
 
 use std::path::{Path, PathBuf};
 
 use archmanual_diagnostics::{Diagnostic, DiagnosticSink, Severity};
-use archmanual_github::snapshot::{SNAPSHOT_FILE, Snapshot};
-use archmanual_github::{Client, Config as ClientConfig, Targets, update_snapshot};
+use archmanual_github_snapshot::{SNAPSHOT_FILE, Snapshot};
 use archmanual_model::{Document, ParseOptions};
+use archmanual_preprocessor_kit::{ArchPreprocessor, RunError};
+use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::{Book, BookItem};
-use mdbook_preprocessor::errors::Result as MdResult;
-use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use serde::Deserialize;
 
-pub use annotate::{
-    Annotated, annotate_chapter, badge_html, diagnose_document, escape, star_mentions,
-};
+pub use annotate::{Annotated, annotate_chapter, badge_html, escape, star_mentions};
 
 /// Diagnostic codes of this preprocessor.
 pub mod codes {
@@ -84,8 +83,9 @@ impl Default for GithubConfig {
 pub enum GithubError {
     /// The snapshot exists but cannot be read.
     #[error(transparent)]
-    Snapshot(#[from] archmanual_github::snapshot::SnapshotError),
+    Snapshot(#[from] archmanual_github_snapshot::SnapshotError),
     /// The online client could not be built.
+    #[cfg(feature = "online")]
     #[error(transparent)]
     Client(#[from] archmanual_github::Error),
 }
@@ -101,38 +101,44 @@ pub struct Report {
     pub snapshot_found: bool,
 }
 
-/// The `github` preprocessor.
+/// The `github` preprocessor ([`ArchPreprocessor`]): every finding goes to
+/// its sink; none fails the run.
 #[derive(Debug, Clone, Default)]
 pub struct Github {
     sink: DiagnosticSink,
 }
 
-impl Github {
-    /// The name under `[preprocessor.NAME]`.
-    pub const NAME: &'static str = "github";
+impl ArchPreprocessor for Github {
+    const NAME: &'static str = "github";
+    type Config = GithubConfig;
+    /// The committed snapshot the links are checked against.
+    type Facts = Snapshot;
 
-    /// A preprocessor that leaves its findings in `sink`.
-    pub fn with_sink(sink: DiagnosticSink) -> Self {
+    fn new(sink: DiagnosticSink) -> Self {
         Github { sink }
     }
 
-    /// The findings of the last runs.
-    pub fn sink(&self) -> &DiagnosticSink {
-        &self.sink
+    /// The findings about the chapter's GitHub links (`GH001`–`GH008`),
+    /// offline, from `snapshot`: what [`annotate_chapter`] reports.
+    fn check(
+        file: &Path,
+        doc: &Document,
+        cfg: &GithubConfig,
+        snapshot: &Snapshot,
+    ) -> Vec<Diagnostic> {
+        annotate::diagnose_document(file, doc, snapshot, cfg)
     }
-}
 
-impl Preprocessor for Github {
-    fn name(&self) -> &str {
-        Self::NAME
-    }
-
-    fn run(&self, ctx: &PreprocessorContext, book: Book) -> MdResult<Book> {
-        let config: GithubConfig = archmanual_preprocessor_kit::config(ctx, Self::NAME)?;
+    fn process(
+        &self,
+        ctx: &PreprocessorContext,
+        config: &GithubConfig,
+        book: Book,
+    ) -> Result<Book, RunError> {
         let src_dir = ctx.root.join(&ctx.config.book.src);
         let options = ParseOptions::from_config(&ctx.config);
         let online = config.online || online_from_env(std::env::var(ONLINE_ENV).ok().as_deref());
-        let (book, report) = process(book, &options, &config, &src_dir, &ctx.root, online)?;
+        let (book, report) = process(book, &options, config, &src_dir, &ctx.root, online)?;
         self.sink.extend(report.diagnostics);
         Ok(book)
     }
@@ -146,7 +152,8 @@ fn online_from_env(value: Option<&str>) -> bool {
 }
 
 /// Annotates every chapter of `book` from the snapshot at
-/// `src_dir/config.snapshot` (asking GitHub first when `online`).
+/// `src_dir/config.snapshot` (asking GitHub first when `online`, if built
+/// with the `online` feature).
 /// A missing snapshot is one warning and no badges; a corrupt one is an error.
 pub fn process(
     mut book: Book,
@@ -162,38 +169,7 @@ pub fn process(
     report.snapshot_found = loaded.is_some();
     let mut snapshot = loaded.clone().unwrap_or_default();
     if online {
-        let urls = collect_urls(&book, options);
-        let targets = Targets::from_urls(&urls);
-        let client = Client::new(ClientConfig {
-            cache_path: Some(root.join(&config.cache)),
-            ..ClientConfig::from_env()
-        })?;
-        let lookups = client.lookup_blocking(&targets.repos, &targets.owners)?;
-        // The cache is an optimisation; failing to write it is not a finding.
-        let _ = client.save_cache();
-        let unknown = lookups.unknown_count();
-        if unknown > 0 {
-            let reason = lookups
-                .repos
-                .values()
-                .find_map(|s| match s {
-                    archmanual_github::RepoStatus::Unknown { reason } => Some(reason.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default();
-            report.diagnostics.push(
-                Diagnostic::new(
-                    codes::ONLINE_UNKNOWN,
-                    Severity::Warning,
-                    config.snapshot.clone(),
-                    format!(
-                        "online mode: {unknown} GitHub lookups failed, the snapshot's data is used for them ({reason})"
-                    ),
-                )
-                .with_help("set GITHUB_TOKEN, or build offline from the committed snapshot"),
-            );
-        }
-        update_snapshot(&mut snapshot, &lookups, None);
+        online::update(&book, options, config, root, &mut snapshot, &mut report)?;
     } else if loaded.is_none() {
         report.diagnostics.push(
             Diagnostic::new(

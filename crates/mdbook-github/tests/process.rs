@@ -197,6 +197,21 @@ fn findings_name_file_line_and_column() {
 }
 
 #[test]
+fn check_reports_what_the_book_run_reports() {
+    use archmanual_preprocessor_kit::ArchPreprocessor;
+    let config = GithubConfig {
+        min_stars: Some(100),
+        ..GithubConfig::default()
+    };
+    let (_, from_run) = run(&config);
+    let doc = Document::parse(PAGE, &ParseOptions::default());
+    let from_check =
+        mdbook_github::Github::check(Path::new("mq/index.md"), &doc, &config, &snapshot());
+    assert!(from_check.len() >= 7, "{from_check:?}");
+    assert_eq!(from_check, from_run);
+}
+
+#[test]
 fn hand_written_star_counts_off_by_more_than_the_tolerance() {
     let config = GithubConfig {
         star_tolerance_percent: 2,
@@ -387,6 +402,7 @@ fn binary_rejects_unknown_config_keys() {
 }
 
 #[test]
+#[cfg(feature = "online")]
 fn online_mode_asks_github_and_never_prints_the_token() {
     let standin = github_standin::Standin::start(
         github_standin::StandinConfig::default(),
@@ -402,6 +418,8 @@ fn online_mode_asks_github_and_never_prints_the_token() {
         .env("GITHUB_API_URL", standin.api_url())
         .env("GITHUB_GRAPHQL_URL", standin.graphql_url())
         .env("GITHUB_TOKEN", secret)
+        // GH_TOKEN wins over GITHUB_TOKEN (as in gh); a developer's own must not reach the stand-in.
+        .env_remove("GH_TOKEN")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,4 +1,5 @@
-//! The `mdbook-protocol` command line, behind a thin `main.rs`:
+//! The `mdbook-protocol` command line: the kit's preprocessor command line
+//! ([`archmanual_preprocessor_kit::cli`]) plus [`RENDER`]:
 //!
 //! - no arguments: the mdBook preprocessor (book JSON on stdin, book JSON on stdout);
 //! - `supports RENDERER`: exit 0 when the renderer is supported, else 1;
@@ -12,12 +13,18 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use archmanual_diagnostics::{Diagnostic, Location, Severity};
-use archmanual_preprocessor_kit::{KitError, Outcome};
+use archmanual_preprocessor_kit::{ArchPreprocessor, Subcommand};
 
-use crate::{DiagramError, Dialect, Level, ProtocolPreprocessor, render_source};
+use crate::{DiagramError, Dialect, Level, Protocol, render_source};
 
-const USAGE: &str = "usage: mdbook-protocol [supports <renderer>]   (mdBook preprocessor: JSON on stdin)\n       mdbook-protocol render FILE... [--out-dir DIR]";
-const RENDER_USAGE: &str = "usage: mdbook-protocol render FILE... [--out-dir DIR]";
+/// `mdbook-protocol render FILE... [--out-dir DIR]`, for [`archmanual_preprocessor_kit::main_with`].
+pub const RENDER: Subcommand = Subcommand {
+    name: "render",
+    usage: RENDER_ARGS,
+    run: render,
+};
+
+const RENDER_ARGS: &str = "FILE... [--out-dir DIR]";
 
 /// Runs one invocation: `args` are the arguments after the program name. Returns the exit
 /// code. Writing to `stdout`/`stderr` is best effort (a closed pipe is not an error here).
@@ -27,37 +34,11 @@ pub fn run(
     stdout: &mut impl Write,
     stderr: &mut impl Write,
 ) -> u8 {
-    if args.first().map(String::as_str) == Some("render") {
-        return render(&args[1..], stdout, stderr);
-    }
-    if matches!(args.first().map(String::as_str), Some("-h" | "--help")) {
-        let _ = writeln!(stdout, "{USAGE}");
-        return 0;
-    }
-    let pre = ProtocolPreprocessor::new();
-    let result = archmanual_preprocessor_kit::run(&pre, args, stdin, &mut *stdout);
-    for d in pre.take_diagnostics() {
-        let _ = writeln!(stderr, "{d}");
-    }
-    match result {
-        Ok(Outcome::Supports(true) | Outcome::Processed) => 0,
-        Ok(Outcome::Supports(false)) => 1,
-        Err(KitError::Usage(u)) => {
-            let _ = writeln!(
-                stderr,
-                "usage: {u}\n       mdbook-protocol render FILE... [--out-dir DIR]"
-            );
-            2
-        }
-        Err(e) => {
-            let _ = writeln!(stderr, "mdbook-protocol: {e}");
-            2
-        }
-    }
+    archmanual_preprocessor_kit::cli::<Protocol>(args, &[RENDER], stdin, stdout, stderr)
 }
 
 /// `render FILE... [--out-dir DIR]` (`args` are the arguments after `render`).
-pub fn render(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) -> u8 {
+pub fn render(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let (files, out_dir) = match render_args(args) {
         Ok(parsed) => parsed,
         Err(msg) => return usage(stderr, &msg),
@@ -67,7 +48,8 @@ pub fn render(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write)
     {
         let _ = writeln!(
             stderr,
-            "mdbook-protocol: cannot create {}: {e}",
+            "mdbook-{}: cannot create {}: {e}",
+            Protocol::NAME,
             d.display()
         );
         return 2;
@@ -139,8 +121,12 @@ fn render_args(args: &[String]) -> Result<(Vec<PathBuf>, Option<PathBuf>), Strin
     Ok((files, out_dir))
 }
 
-fn usage(stderr: &mut impl Write, msg: &str) -> u8 {
-    let _ = writeln!(stderr, "mdbook-protocol: {msg}\n{RENDER_USAGE}");
+fn usage(stderr: &mut dyn Write, msg: &str) -> u8 {
+    let name = Protocol::NAME;
+    let _ = writeln!(
+        stderr,
+        "mdbook-{name}: {msg}\nusage: mdbook-{name} render {RENDER_ARGS}"
+    );
     2
 }
 

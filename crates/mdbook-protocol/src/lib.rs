@@ -10,12 +10,12 @@ pub mod safety;
 pub mod text;
 
 use std::path::Path;
-use std::sync::Mutex;
 
-use archmanual_diagnostics::{Diagnostic, Severity};
+use archmanual_diagnostics::{Diagnostic, DiagnosticSink, Severity};
 use archmanual_model::{CodeBlock, Document, ParseOptions, Span as MdSpan};
+use archmanual_preprocessor_kit::{ArchPreprocessor, RunError};
+use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::{Book, BookItem};
-use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 pub use ast::{Diagram, Dialect};
 pub use error::{DiagramError, Level, Limits};
@@ -299,33 +299,34 @@ pub fn process_chapter(
     }
 }
 
-/// The mdBook preprocessor (`[preprocessor.protocol]`). Diagnostics of the last run are kept
-/// for the binary to print (libraries do not print).
-#[derive(Debug, Default)]
-pub struct ProtocolPreprocessor {
-    diagnostics: Mutex<Vec<Diagnostic>>,
+/// The mdBook preprocessor ([`ArchPreprocessor`]): renders every diagram
+/// fence of the book. With `on-error = "fail"` the diagram errors fail the
+/// run (and are in its error only); every other finding goes to the sink.
+#[derive(Debug, Clone, Default)]
+pub struct Protocol {
+    sink: DiagnosticSink,
 }
 
-impl ProtocolPreprocessor {
-    /// A new preprocessor.
-    pub fn new() -> Self {
-        Self::default()
+impl ArchPreprocessor for Protocol {
+    const NAME: &'static str = "protocol";
+    type Config = Config;
+    type Facts = ();
+
+    fn new(sink: DiagnosticSink) -> Self {
+        Protocol { sink }
     }
 
-    /// Takes the diagnostics collected by the last `run`.
-    pub fn take_diagnostics(&self) -> Vec<Diagnostic> {
-        self.diagnostics
-            .lock()
-            .map(|mut d| std::mem::take(&mut *d))
-            .unwrap_or_default()
+    /// Every error and warning of the chapter's diagrams: [`chapter_diagnostics`].
+    fn check(file: &Path, doc: &Document, cfg: &Config, _: &()) -> Vec<Diagnostic> {
+        chapter_diagnostics(file, doc, cfg)
     }
 
-    /// Runs over a book with explicit settings.
-    pub fn process_book(
+    fn process(
         &self,
+        _: &PreprocessorContext,
         cfg: &Config,
         mut book: Book,
-    ) -> Result<Book, mdbook_preprocessor::errors::Error> {
+    ) -> Result<Book, RunError> {
         let on_error = cfg.on_error.resolve();
         let mut all = Vec::new();
         book.for_each_mut(|item| {
@@ -338,46 +339,23 @@ impl ProtocolPreprocessor {
                 all.extend(out.diagnostics);
             }
         });
-        let errors: Vec<String> = all
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(ToString::to_string)
-            .collect();
-        if let Ok(mut d) = self.diagnostics.lock() {
-            *d = all;
-        }
-        if on_error == OnError::Fail && !errors.is_empty() {
-            return Err(mdbook_preprocessor::errors::Error::msg(format!(
-                "{} diagram error(s):\n{}\n(set `on-error = \"inline\"` in [preprocessor.protocol] to show errors in the page instead)",
+        if on_error == OnError::Fail && all.iter().any(|d| d.severity == Severity::Error) {
+            let (errors, rest): (Vec<_>, Vec<_>) =
+                all.into_iter().partition(|d| d.severity == Severity::Error);
+            self.sink.extend(rest);
+            let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            return Err(RunError::msg(format!(
+                "{} diagram error(s):\n{}\n(set `on-error = \"inline\"` in [preprocessor.{}] to show errors in the page instead)",
                 errors.len(),
-                errors.join("\n")
+                errors.join("\n"),
+                Self::NAME,
             )));
         }
+        self.sink.extend(all);
         Ok(book)
     }
-}
 
-impl ProtocolPreprocessor {
-    /// The name under `[preprocessor.NAME]`.
-    pub const NAME: &'static str = "protocol";
-}
-
-impl Preprocessor for ProtocolPreprocessor {
-    fn name(&self) -> &str {
-        Self::NAME
-    }
-
-    fn run(
-        &self,
-        ctx: &PreprocessorContext,
-        book: Book,
-    ) -> mdbook_preprocessor::errors::Result<Book> {
-        let cfg: Config = archmanual_preprocessor_kit::config(ctx, Self::NAME)
-            .map_err(|e| mdbook_preprocessor::errors::Error::msg(e.to_string()))?;
-        self.process_book(&cfg, book)
-    }
-
-    fn supports_renderer(&self, renderer: &str) -> mdbook_preprocessor::errors::Result<bool> {
-        Ok(renderer == "html")
+    fn supports_renderer(renderer: &str) -> bool {
+        renderer == "html"
     }
 }

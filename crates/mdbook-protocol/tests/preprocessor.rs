@@ -6,13 +6,13 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
+use archmanual_diagnostics::{DiagnosticSink, Severity};
 use archmanual_model::{Document, ParseOptions};
+use archmanual_preprocessor_kit::Adapter;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use mdbook_preprocessor::config::Config as BookConfig;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-use mdbook_protocol::{
-    Config, OnError, ProtocolPreprocessor, chapter_diagnostics, process_chapter,
-};
+use mdbook_protocol::{Config, OnError, Protocol, chapter_diagnostics, process_chapter};
 
 const CHAPTER: &str = "# 两阶段提交\n\n正文。\n\n```mermaid\nsequenceDiagram\n  C->>P: Prepare\n```\n\n```mermaid\ngraph TD\n  A-->B\n```\n\n- 列表里的图：\n\n  ```protocol\n  sequenceDiagram\n    C ->> P1, P2: Prepare\n  ```\n\n> ```protocol\n> sequenceDiagram\n>   crash C\n> ```\n\n结尾。\n";
 
@@ -117,7 +117,8 @@ fn ctx(toml: &str) -> PreprocessorContext {
 
 #[test]
 fn preprocessor_config_and_modes() {
-    let pre = ProtocolPreprocessor::new();
+    let sink = DiagnosticSink::default();
+    let pre = Adapter::<Protocol>::new(sink.clone());
     assert!(pre.supports_renderer("html").unwrap());
     assert!(!pre.supports_renderer("epub").unwrap());
     // Unknown keys are errors that name the table.
@@ -136,7 +137,12 @@ fn preprocessor_config_and_modes() {
         )
         .unwrap_err();
     assert!(format!("{e:#}").contains("theory/a.md:8:3"), "{e:#}");
-    // inline mode: the book goes through; diagnostics are kept for the binary to print.
+    // The errors are in the error only, not also in the sink.
+    assert!(
+        sink.drain().iter().all(|d| d.severity != Severity::Error),
+        "errors went to the sink too"
+    );
+    // inline mode: the book goes through; diagnostics go to the sink for the binary to print.
     let book = pre
         .run(
             &ctx("[preprocessor.protocol]\non-error = \"inline\"\nafter = [\"links\"]\n"),
@@ -147,7 +153,7 @@ fn preprocessor_config_and_modes() {
         panic!()
     };
     assert!(ch.content.contains("pd-error"));
-    assert_eq!(pre.take_diagnostics().len(), 2);
+    assert_eq!(sink.drain().len(), 2);
 }
 
 #[test]

@@ -1,3 +1,6 @@
+use archmanual_preprocessor_kit::ArchPreprocessor;
+use mdbook_github::Github;
+
 use crate::{Context, Reporter, Rule, RuleMeta};
 
 declare_rule! {
@@ -35,7 +38,7 @@ impl Rule for GithubSnapshot {
         };
         for (file, ch) in cx.sources() {
             // The chapter parsed once by the lint loader, not again.
-            for d in mdbook_github::diagnose_document(file, &ch.doc, snapshot, &cx.book.github) {
+            for d in Github::check(file, &ch.doc, &cx.book.github, snapshot) {
                 out.push(d);
             }
         }

@@ -1,3 +1,6 @@
+use archmanual_preprocessor_kit::ArchPreprocessor;
+use mdbook_protocol::Protocol;
+
 use crate::{Context, Reporter, Rule, RuleMeta};
 
 declare_rule! {
@@ -28,7 +31,7 @@ impl Rule for Diagram {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (file, ch) in cx.sources() {
-            for d in mdbook_protocol::chapter_diagnostics(file, &ch.doc, &cx.book.protocol) {
+            for d in Protocol::check(file, &ch.doc, &cx.book.protocol, &()) {
                 out.push(d);
             }
         }
