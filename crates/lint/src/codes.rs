@@ -171,6 +171,10 @@ pub fn all() -> impl Iterator<Item = &'static str> {
 mod tests {
     use std::path::Path;
 
+    use archmanual_preprocessor_kit::ArchPreprocessor;
+    use mdbook_github::Github;
+    use mdbook_protocol::Protocol;
+
     use super::*;
     use crate::Book;
 
@@ -186,14 +190,9 @@ mod tests {
                 let Some(file) = ch.source_path.as_deref() else {
                     continue;
                 };
-                let mut found = mdbook_protocol::chapter_diagnostics(file, &ch.doc, &book.protocol);
+                let mut found = Protocol::check(file, &ch.doc, &book.protocol, &());
                 if let Some(snapshot) = &book.snapshot {
-                    found.extend(mdbook_github::diagnose_document(
-                        file,
-                        &ch.doc,
-                        snapshot,
-                        &book.github,
-                    ));
+                    found.extend(Github::check(file, &ch.doc, &book.github, snapshot));
                 }
                 for d in found {
                     let row = delegated(&d.code)
@@ -209,8 +208,7 @@ mod tests {
                   ```protocol\nsequenceDiagram\n  heal\n```\n\n\
                   ```protocol\nsequenceDiagram\n  participant A\n  participant B\n  crash B: x\n  A ->> B: hi\n```\n";
         let doc = archmanual_model::Document::parse(md, &Default::default());
-        for d in mdbook_protocol::chapter_diagnostics(Path::new("x.md"), &doc, &Default::default())
-        {
+        for d in Protocol::check(Path::new("x.md"), &doc, &Default::default(), &()) {
             let row = delegated(&d.code)
                 .unwrap_or_else(|| panic!("{} is not in codes::DELEGATED", d.code));
             assert_eq!(d.severity, row.severity, "{}: {}", d.code, d.message);
