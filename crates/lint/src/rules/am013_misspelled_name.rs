@@ -49,6 +49,10 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     }
 });
 
+/// What a token should be, and whether that is certain (a known
+/// misspelling, which `--fix` corrects); `None` if it is fine.
+type Verdict<'a> = Option<(&'a str, bool)>;
+
 /// A map keyed by short ASCII tokens: FxHash (as in rustc) instead of
 /// SipHash, whose flooding resistance buys nothing for a book's own words.
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
@@ -142,7 +146,7 @@ impl Rule for MisspelledName {
         );
         // Every distinct spelling is counted and judged once (the book
         // repeats most words many times): token → (occurrences, verdict).
-        let mut seen: FxMap<&str, (usize, Option<(&str, bool)>)> = FxMap::default();
+        let mut seen: FxMap<&str, (usize, Verdict<'_>)> = FxMap::default();
         for &(_, token) in chapters.iter().flat_map(|c| &c.3) {
             seen.entry(token).or_default().0 += 1;
         }
@@ -284,21 +288,19 @@ fn prose_tokens<'s>(src: &'s str, skip: &[Span], min_len: usize) -> Vec<(Span, &
         while skip.get(k).is_some_and(|s| s.end <= start) {
             k += 1;
         }
-        match skip.get(k) {
-            Some(s) if s.start <= start => {
-                // Skip to the span's end, and past the rest of a token that
-                // began inside it.
-                if s.end > i {
-                    i = s.end;
-                    if word(i - 1) {
-                        while word(i) {
-                            i += 1;
-                        }
+        if let Some(s) = skip.get(k).filter(|s| s.start <= start) {
+            // Skip to the span's end, and past the rest of a token that
+            // began inside it.
+            if s.end > i {
+                i = s.end;
+                if word(i - 1) {
+                    while word(i) {
+                        i += 1;
                     }
                 }
             }
-            _ if i - start >= min_len => out.push((Span::new(start, i), &src[start..i])),
-            _ => {}
+        } else if i - start >= min_len {
+            out.push((Span::new(start, i), &src[start..i]));
         }
     }
 }
