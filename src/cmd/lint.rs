@@ -53,6 +53,9 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     let config = args.select.config(&args.book)?;
     let mut book = Book::load(&args.book)?;
+    // `git rev-parse` (for the report's paths) runs while the rules do.
+    let src_dir = book.src_dir.clone();
+    let prefix = std::thread::spawn(move || src_prefix(&src_dir));
     let mut diagnostics = lint_configured(&book, &config);
     if args.fix {
         let summary = fix::fix_files(&book, &diagnostics)?;
@@ -68,14 +71,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         }
     }
     let format = format::by_name(&args.format).context("unknown format")?;
-    let sources = book.sources();
-    let prefix = src_prefix(&book.src_dir);
+    // The files as read, SUMMARY.md included: what the findings point into.
+    let sources = &book.files_read;
+    let prefix = match prefix.join() {
+        Ok(prefix) => prefix,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
     let color = args.format == "human"
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
     let report = format::Report {
         diagnostics: &diagnostics,
-        sources: &sources,
+        sources,
         src_prefix: &prefix,
         color,
     };
@@ -89,7 +96,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     let code = exit_code(&diagnostics);
     // The process ends right after this: freeing the parsed book (hundreds of
     // thousands of small allocations) would only cost time.
-    std::mem::forget((book, sources, diagnostics));
+    std::mem::forget((book, diagnostics));
     Ok(code)
 }
 

@@ -146,6 +146,8 @@ pub struct Book {
     pub files: HashSet<PathBuf>,
     /// The text of SUMMARY.md (empty when the book was built from a model).
     pub summary: String,
+    /// SUMMARY.md parsed (for the positions of its links), when loaded from disk.
+    pub summary_doc: Option<archmanual_model::Document>,
     /// Chapter files SUMMARY.md lists that do not exist (they load as empty chapters).
     pub missing_chapters: Vec<PathBuf>,
     /// How the chapters were parsed (from `[output.html]`).
@@ -171,11 +173,25 @@ impl Book {
         })?;
         let github: mdbook_github::GithubConfig = loaded.preprocessor_config(Github::NAME)?;
         let protocol: mdbook_protocol::Config = loaded.preprocessor_config(Protocol::NAME)?;
-        let model = loaded.model();
+        // The directory walk (hundreds of `readdir`s) runs while the chapters parse.
+        let (model, files) = std::thread::scope(|s| {
+            let files = s.spawn(|| book_files(&loaded.src_dir));
+            let model = loaded.model();
+            (
+                model,
+                files.join().expect("walking the source directory panicked"),
+            )
+        });
         let snapshot = Snapshot::load_optional(&loaded.src_dir.join(&github.snapshot))?;
-        let mut book =
-            Book::from_parts(root.to_path_buf(), loaded.src_dir.clone(), model, snapshot);
+        let mut book = Book::with_files(
+            root.to_path_buf(),
+            loaded.src_dir.clone(),
+            model,
+            snapshot,
+            files,
+        );
         book.summary = loaded.summary.text().to_owned();
+        book.summary_doc = Some(loaded.summary_doc);
         for problem in &loaded.problems {
             match problem {
                 ChapterProblem::Missing { path } => book.missing_chapters.push(path.clone()),
@@ -197,8 +213,17 @@ impl Book {
         model: BookModel,
         snapshot: Option<Snapshot>,
     ) -> Book {
-        let mut files = HashSet::new();
-        walk(&src_dir, Path::new(""), &mut files);
+        let files = book_files(&src_dir);
+        Book::with_files(root, src_dir, model, snapshot, files)
+    }
+
+    fn with_files(
+        root: PathBuf,
+        src_dir: PathBuf,
+        model: BookModel,
+        snapshot: Option<Snapshot>,
+        files: HashSet<PathBuf>,
+    ) -> Book {
         Book {
             root,
             src_dir,
@@ -206,6 +231,7 @@ impl Book {
             snapshot,
             files,
             summary: String::new(),
+            summary_doc: None,
             missing_chapters: Vec::new(),
             options: ParseOptions::default(),
             github: mdbook_github::GithubConfig::default(),
@@ -232,6 +258,13 @@ impl Book {
     pub fn has_file(&self, path: &Path) -> bool {
         self.files.contains(path)
     }
+}
+
+/// Every file under `src_dir`, relative to it.
+fn book_files(src_dir: &Path) -> HashSet<PathBuf> {
+    let mut files = HashSet::new();
+    walk(src_dir, Path::new(""), &mut files);
+    files
 }
 
 fn walk(dir: &Path, rel: &Path, out: &mut HashSet<PathBuf>) {

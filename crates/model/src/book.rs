@@ -28,35 +28,35 @@ fn flatten<'b>(
 /// Parses every chapter, in order: the list is cut into one contiguous run
 /// of about equal bytes per core, each run parsed on its own thread.
 fn parse_all(flat: &[(&Chapter, Option<usize>, usize)], options: &ParseOptions) -> Vec<Document> {
-    let parse = |run: &[(&Chapter, Option<usize>, usize)]| -> Vec<Document> {
-        run.iter()
-            .map(|(ch, ..)| Document::parse(ch.content.clone(), options))
-            .collect()
-    };
+    let parse = |ch: &Chapter| Document::parse(ch.content.clone(), options);
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let total: usize = flat.iter().map(|(ch, ..)| ch.content.len()).sum();
     if threads < 2 || total < 64 * 1024 {
-        return parse(flat);
+        return flat.iter().map(|(ch, ..)| parse(ch)).collect();
     }
-    let mut runs = Vec::with_capacity(threads);
-    let (mut start, mut acc) = (0, 0);
-    for (i, (ch, ..)) in flat.iter().enumerate() {
-        acc += ch.content.len();
-        if acc * threads >= total * (runs.len() + 1) && runs.len() + 1 < threads {
-            runs.push(&flat[start..=i]);
-            start = i + 1;
+    // Chapters are handed out one at a time from a shared counter: on a busy
+    // machine a thread that is not scheduled for a while leaves its work to
+    // the others instead of holding up the whole parse.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((ch, ..)) = flat.get(i) else { break };
+            done.push((i, parse(ch)));
         }
-    }
-    runs.push(&flat[start..]);
-    std::thread::scope(|s| {
-        let (first, rest) = runs.split_first().expect("at least one run");
-        let handles: Vec<_> = rest.iter().map(|run| s.spawn(|| parse(run))).collect();
-        let mut docs = parse(first);
+        done
+    };
+    let mut docs = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut docs = work();
         for h in handles {
             docs.extend(h.join().expect("a chapter parse panicked"));
         }
         docs
-    })
+    });
+    docs.sort_unstable_by_key(|(i, _)| *i);
+    docs.into_iter().map(|(_, d)| d).collect()
 }
 
 /// One chapter of the book with its parsed Markdown.

@@ -19,6 +19,7 @@ pub use directive::Directive;
 pub use entry::{Entry, EntryProblem, EntryProblemKind};
 pub use load::{
     ChapterProblem, ConfigError, LoadError, LoadedBook, MDBOOK_KEYS, Sources, preprocessor_config,
+    summary_link_span,
 };
 pub use mdbook_markdown::MarkdownOptions;
 pub use source::{EncodingError, SourceError, SourceFile};
@@ -273,12 +274,23 @@ impl Document {
     }
 
     /// Every occurrence of `needle` in prose, as source offsets.
-    pub fn prose_matches<'a>(&'a self, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
-        self.prose.iter().flat_map(move |run| {
-            run.text(&self.source)
-                .match_indices(needle)
-                .map(move |(i, _)| run.start + i)
-        })
+    pub fn prose_matches<'a>(&'a self, needle: &'a str) -> Box<dyn Iterator<Item = usize> + 'a> {
+        let n = needle.len();
+        let overlaps_itself = (1..n).any(|k| needle.as_bytes()[..k] == needle.as_bytes()[n - k..]);
+        if overlaps_itself {
+            return Box::new(self.prose.iter().flat_map(move |run| {
+                run.text(&self.source)
+                    .match_indices(needle)
+                    .map(move |(i, _)| run.start + i)
+            }));
+        }
+        // One search over the whole page instead of one per prose run (a page
+        // has hundreds): a needle that cannot overlap itself has the same
+        // occurrences either way, kept when they lie inside one run.
+        Box::new(self.source.match_indices(needle).filter_map(move |(i, _)| {
+            let run = self.prose[self.prose.partition_point(|r| r.end <= i)..].first()?;
+            (run.start <= i && i + n <= run.end).then_some(i)
+        }))
     }
 
     /// True if `offset` is inside a code block or inline code.

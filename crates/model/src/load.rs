@@ -14,7 +14,7 @@ use mdbook_summary::{Link, SummaryItem};
 use serde::de::DeserializeOwned;
 
 use crate::source::{EncodingError, SourceError, SourceFile};
-use crate::{BookModel, ParseOptions, Span};
+use crate::{BookModel, Document, LinkKind, ParseOptions, Span};
 
 /// Keys mdBook itself reads from a `[preprocessor.NAME]` table.
 pub const MDBOOK_KEYS: &[&str] = &["command", "optional", "renderers", "before", "after"];
@@ -125,6 +125,9 @@ pub struct LoadedBook {
     pub options: ParseOptions,
     /// SUMMARY.md.
     pub summary: SourceFile,
+    /// SUMMARY.md parsed like a chapter, for the positions of its links
+    /// (see [`summary_link_span`]).
+    pub summary_doc: Document,
     /// The chapters as mdBook would load them (contents are the
     /// [`SourceFile::text`]s); missing or unreadable chapters are empty.
     pub book: Book,
@@ -165,16 +168,33 @@ impl LoadedBook {
                 path: summary_path.clone(),
                 message: format!("{e:#}"),
             })?;
+        // Every chapter file is read first, on all cores, then the book is
+        // built from the results in SUMMARY order.
+        let mut locations = Vec::new();
+        let items = || {
+            parsed
+                .prefix_chapters
+                .iter()
+                .chain(&parsed.numbered_chapters)
+                .chain(&parsed.suffix_chapters)
+        };
+        for item in items() {
+            collect_locations(&src_dir, item, &mut locations);
+        }
+        let options = ParseOptions::from_config(&config);
+        // SUMMARY.md is parsed for link positions while the chapters are read.
+        let (reads, summary_doc) = std::thread::scope(|s| {
+            let doc = s.spawn(|| Document::parse(summary.text(), &options));
+            let reads = read_all(&locations);
+            (reads, doc.join().expect("parsing SUMMARY.md panicked"))
+        });
         let mut loader = Loader {
             src_dir: &src_dir,
+            reads: reads.into_iter(),
             sources: BTreeMap::new(),
             problems: Vec::new(),
         };
-        let items = parsed
-            .prefix_chapters
-            .iter()
-            .chain(&parsed.numbered_chapters)
-            .chain(&parsed.suffix_chapters)
+        let items = items()
             .map(|i| loader.item(i, Vec::new()))
             .collect::<Result<Vec<_>, _>>()?;
         let Loader {
@@ -185,7 +205,8 @@ impl LoadedBook {
         sources.insert(PathBuf::from("SUMMARY.md"), summary.clone());
         Ok(LoadedBook {
             root: root.to_path_buf(),
-            options: ParseOptions::from_config(&config),
+            summary_doc,
+            options,
             config,
             src_dir,
             summary,
@@ -219,17 +240,90 @@ impl LoadedBook {
 
     /// Where SUMMARY.md names `path` (the link's destination), for findings.
     pub fn summary_span(&self, path: &Path) -> Option<Span> {
-        let want = path.to_string_lossy().replace('\\', "/");
-        let text = self.summary.text();
-        ["(", "(./", "(<", "(<./"].iter().find_map(|prefix| {
-            let at = text.find(&format!("{prefix}{want}"))? + prefix.len();
-            Some(Span::new(at, at + want.len()))
-        })
+        summary_link_span(&self.summary_doc, &self.src_dir, path)
     }
+}
+
+/// The destination of the first link in SUMMARY.md (`summary`, parsed) that
+/// names the chapter file `path` (relative to `src_dir`), read as mdBook reads
+/// it: `%20` is a space, `./` and absolute paths inside `src_dir` are the same
+/// file. Links in code spans or comments are not links, so they never match.
+pub fn summary_link_span(summary: &Document, src_dir: &Path, path: &Path) -> Option<Span> {
+    summary.links.iter().find_map(|link| {
+        if link.kind != LinkKind::Inline || link.image || link.dest.is_empty() {
+            return None;
+        }
+        let loc = PathBuf::from(link.dest.replace("%20", " "));
+        (chapter_path(src_dir, &loc) == path)
+            .then_some(link.dest_span)
+            .flatten()
+    })
+}
+
+/// Where mdBook reads a chapter whose SUMMARY link is `loc`: absolute
+/// locations are used as they are.
+fn chapter_location(src_dir: &Path, loc: &Path) -> PathBuf {
+    if loc.is_absolute() {
+        loc.to_path_buf()
+    } else {
+        src_dir.join(loc)
+    }
+}
+
+/// A chapter's path relative to the source directory, as mdBook gives it.
+fn chapter_path(src_dir: &Path, loc: &Path) -> PathBuf {
+    chapter_location(src_dir, loc)
+        .strip_prefix(src_dir)
+        .map_or_else(|_| loc.to_path_buf(), Path::to_path_buf)
+}
+
+/// The chapter files of `item` and its nested items, in the order
+/// [`Loader::item`] takes them.
+fn collect_locations(src_dir: &Path, item: &SummaryItem, out: &mut Vec<PathBuf>) {
+    if let SummaryItem::Link(link) = item {
+        if let Some(loc) = &link.location {
+            out.push(chapter_location(src_dir, loc));
+        }
+        for nested in &link.nested_items {
+            collect_locations(src_dir, nested, out);
+        }
+    }
+}
+
+/// Reads `paths` on every core; the results are in the order of `paths`.
+fn read_all(paths: &[PathBuf]) -> Vec<Result<SourceFile, SourceError>> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads < 2 || paths.len() < 32 {
+        return paths.iter().map(|p| SourceFile::read(p)).collect();
+    }
+    // Files are handed out one at a time from a shared counter, so one large
+    // file does not hold up a thread's whole share.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(path) = paths.get(i) else { break };
+            done.push((i, SourceFile::read(path)));
+        }
+        done
+    };
+    let mut all = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for h in handles {
+            all.extend(h.join().expect("reading a chapter panicked"));
+        }
+        all
+    });
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
 }
 
 struct Loader<'a> {
     src_dir: &'a Path,
+    /// The results of [`read_all`], taken in SUMMARY order.
+    reads: std::vec::IntoIter<Result<SourceFile, SourceError>>,
     sources: BTreeMap<PathBuf, SourceFile>,
     problems: Vec<ChapterProblem>,
 }
@@ -246,17 +340,12 @@ impl Loader<'_> {
     fn chapter(&mut self, link: &Link, parents: Vec<String>) -> Result<Chapter, LoadError> {
         let mut ch = match &link.location {
             Some(loc) => {
-                // As mdBook: absolute locations are used as they are, and the
-                // chapter's path is the location relative to the source dir.
-                let location = if loc.is_absolute() {
-                    loc.clone()
-                } else {
-                    self.src_dir.join(loc)
-                };
-                let rel = location
-                    .strip_prefix(self.src_dir)
-                    .map_or_else(|_| loc.clone(), Path::to_path_buf);
-                let content = match SourceFile::read(&location) {
+                let rel = chapter_path(self.src_dir, loc);
+                let read = self
+                    .reads
+                    .next()
+                    .expect("one read per chapter location, in the same order");
+                let content = match read {
                     Ok(file) => {
                         let text = file.text().to_owned();
                         self.sources.insert(rel.clone(), file);

@@ -1,317 +1,96 @@
 use std::collections::{HashMap, HashSet};
-
-use archmanual_model::{ChapterModel, Span};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::path::Path;
+use std::sync::LazyLock;
 
 use archmanual_github_url::classify;
+use archmanual_model::{ChapterModel, Span};
 
 use crate::text::edit_distance;
 use crate::{Context, Fix, Reporter, Rule, RuleMeta};
 
-/// Known misspellings and what they should be (seen in the sources the book
-/// was written from). ASCII keys match whole tokens; CJK keys match anywhere.
-const MISSPELLINGS: &[(&str, &str)] = &[
-    ("MTTQ", "MQTT"),
-    ("ElasticeSearch", "Elasticsearch"),
-    ("ElasticSerach", "Elasticsearch"),
-    ("ShardingSpere", "ShardingSphere"),
-    ("Logstack", "Logstash"),
-    ("sklean", "sklearn"),
-    ("Zookeper", "ZooKeeper"),
-    ("Kafak", "Kafka"),
-    ("Kuberentes", "Kubernetes"),
-    ("Kubernets", "Kubernetes"),
-    ("Promethues", "Prometheus"),
-    ("分布试", "分布式"),
-    ("负债均衡", "负载均衡"),
-    ("一至性", "一致性"),
-    ("消息对列", "消息队列"),
-];
+/// The word lists (`am013/*.txt`: one entry a line, `#` starts a comment),
+/// parsed once, on first use.
+struct Lists {
+    /// Known misspellings and their correct spelling. ASCII ones match whole
+    /// tokens; CJK ones match anywhere in prose.
+    misspellings: Vec<(&'static str, &'static str)>,
+    /// Canonical spellings of projects and terms beyond the catalog's own entries.
+    known_names: Vec<&'static str>,
+    /// Ordinary words that are one edit away from a project name.
+    ordinary_words: Vec<&'static str>,
+    /// Words that introduce a misspelling on purpose: `（常被误写为 thikphp）`.
+    quoting: Vec<&'static str>,
+    /// Shorter tokens are never findings: the shortest ASCII misspelling,
+    /// at most 5 (the shortest name compared by edit distance).
+    min_token_len: usize,
+}
 
-/// Canonical spellings of projects and terms the book talks about, beyond
-/// the catalog's own entry names.
-const KNOWN_NAMES: &[&str] = &[
-    "ActiveMQ",
-    "Airflow",
-    "Alluxio",
-    "Angular",
-    "Ansible",
-    "Apache",
-    "APISIX",
-    "Apollo",
-    "Arthas",
-    "Cassandra",
-    "ClickHouse",
-    "CockroachDB",
-    "Consul",
-    "Debezium",
-    "DolphinScheduler",
-    "Dubbo",
-    "Elasticsearch",
-    "ElasticJob",
-    "Envoy",
-    "Filebeat",
-    "Flink",
-    "Flume",
-    "Fluentd",
-    "Grafana",
-    "Hadoop",
-    "HBase",
-    "HikariCP",
-    "Hystrix",
-    "Istio",
-    "Jaeger",
-    "Jenkins",
-    "Kafka",
-    "Kibana",
-    "Kubernetes",
-    "Linkerd",
-    "Logstash",
-    "Memcached",
-    "MinIO",
-    "MongoDB",
-    "MQTT",
-    "MySQL",
-    "Nacos",
-    "Netty",
-    "Nginx",
-    "OpenResty",
-    "OpenTelemetry",
-    "Paxos",
-    "Pinpoint",
-    "PostgreSQL",
-    "Presto",
-    "Prometheus",
-    "Pulsar",
-    "PyTorch",
-    "RabbitMQ",
-    "Redis",
-    "Redisson",
-    "RocketMQ",
-    "Seata",
-    "Sentinel",
-    "ShardingSphere",
-    "SkyWalking",
-    "sklearn",
-    "scikit-learn",
-    "Spark",
-    "Spring",
-    "StarRocks",
-    "Storm",
-    "TensorFlow",
-    "Terraform",
-    "Thrift",
-    "TiDB",
-    "Tomcat",
-    "Trino",
-    "Zipkin",
-    "ZooKeeper",
-    "GitHub",
-    "GitLab",
-    "JavaScript",
-    "TypeScript",
-    "Golang",
-    "Python",
-    "Docker",
-    "Raft",
-    "Snowflake",
-    "Canal",
-    "Druid",
-    "Kylin",
-    "Doris",
-    "Hive",
-    "Keras",
-    "XGBoost",
-    "LightGBM",
-    "Pandas",
-    "NumPy",
-    "Jupyter",
-    "LangChain",
-    "Milvus",
-    "macOS",
-    "Linux",
-    "Windows",
-    "Android",
-    "JVM",
-    "Quartz",
-    "Eureka",
-    "Ribbon",
-    "Feign",
-    "Zuul",
-    "Gossip",
-    "Camunda",
-    "Activiti",
-    "Flowable",
-    "Mixtral",
-];
+static LISTS: LazyLock<Lists> = LazyLock::new(|| {
+    let misspellings: Vec<(&str, &str)> = entries(include_str!("am013/misspellings.txt"))
+        .map(|l| {
+            let (bad, good) = l
+                .split_once(char::is_whitespace)
+                .expect("am013/misspellings.txt: `misspelling  correct` on every line");
+            (bad, good.trim())
+        })
+        .collect();
+    let min_token_len = misspellings
+        .iter()
+        .filter(|(bad, _)| bad.is_ascii())
+        .map(|(bad, _)| bad.len())
+        .fold(5, usize::min);
+    Lists {
+        misspellings,
+        known_names: entries(include_str!("am013/known_names.txt")).collect(),
+        ordinary_words: entries(include_str!("am013/ordinary_words.txt")).collect(),
+        quoting: entries(include_str!("am013/quoting.txt")).collect(),
+        min_token_len,
+    }
+});
 
-/// Ordinary words that are one edit away from a project name.
-const ORDINARY_WORDS: &[&str] = &[
-    "about",
-    "agent",
-    "alert",
-    "array",
-    "batch",
-    "block",
-    "bound",
-    "brain",
-    "broker",
-    "build",
-    "cache",
-    "canary",
-    "chain",
-    "check",
-    "class",
-    "client",
-    "clock",
-    "cloud",
-    "codec",
-    "commit",
-    "config",
-    "console",
-    "consumer",
-    "count",
-    "crash",
-    "delta",
-    "drive",
-    "driver",
-    "event",
-    "field",
-    "fixed",
-    "flash",
-    "float",
-    "flush",
-    "format",
-    "frame",
-    "front",
-    "graph",
-    "group",
-    "index",
-    "input",
-    "issue",
-    "label",
-    "layer",
-    "learn",
-    "lease",
-    "level",
-    "light",
-    "limit",
-    "local",
-    "logic",
-    "model",
-    "mount",
-    "node",
-    "order",
-    "other",
-    "output",
-    "paper",
-    "parse",
-    "parser",
-    "party",
-    "patch",
-    "point",
-    "power",
-    "print",
-    "proxy",
-    "query",
-    "queue",
-    "quick",
-    "range",
-    "ready",
-    "relay",
-    "reply",
-    "route",
-    "router",
-    "rules",
-    "scale",
-    "schema",
-    "scope",
-    "score",
-    "server",
-    "service",
-    "shard",
-    "share",
-    "shell",
-    "single",
-    "slice",
-    "small",
-    "smart",
-    "socket",
-    "source",
-    "space",
-    "spark",
-    "split",
-    "spout",
-    "sprint",
-    "stack",
-    "stage",
-    "start",
-    "state",
-    "static",
-    "status",
-    "store",
-    "stores",
-    "storm",
-    "stream",
-    "string",
-    "strings",
-    "style",
-    "super",
-    "switch",
-    "system",
-    "table",
-    "tasks",
-    "theme",
-    "token",
-    "topic",
-    "trace",
-    "track",
-    "train",
-    "trend",
-    "trust",
-    "tuple",
-    "types",
-    "union",
-    "update",
-    "users",
-    "value",
-    "vector",
-    "video",
-    "watch",
-    "while",
-    "window",
-    "worker",
-    "world",
-    "write",
-    "writer",
-    "reds",
-    "hives",
-    "kernel",
-    "ribbons",
-    "canals",
-    "consoles",
-    "trinity",
-    "panda",
-    "chrome",
-    "election",
-    "elections",
-    "storms",
-    "sparks",
-    "hive",
-    "rafts",
-    "reason",
-    "season",
-    "lesson",
-    "person",
-    "prison",
-    "poison",
-    "docket",
-    "locker",
-    "locket",
-    "linker",
-    "linger",
-    "finger",
-    "ginger",
-];
+/// What a token should be, and whether that is certain (a known
+/// misspelling, which `--fix` corrects); `None` if it is fine.
+type Verdict<'a> = Option<(&'a str, bool)>;
+
+/// A map keyed by short ASCII tokens: FxHash (as in rustc) instead of
+/// SipHash, whose flooding resistance buys nothing for a book's own words.
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The entries of a word list: lines without `#` comments, trimmed, non-empty.
+fn entries(list: &'static str) -> impl Iterator<Item = &'static str> {
+    list.lines()
+        .map(|l| l.split_once('#').map_or(l, |(entry, _)| entry).trim())
+        .filter(|l| !l.is_empty())
+}
+
+impl Lists {
+    /// The correct spelling if `token` is a known misspelling.
+    fn correction(&self, token: &str) -> Option<&'static str> {
+        self.misspellings
+            .iter()
+            .find(|(bad, _)| *bad == token)
+            .map(|(_, good)| *good)
+    }
+}
 
 declare_rule! {
     /// 知名项目名称拼写错误。
@@ -343,23 +122,48 @@ impl Rule for MisspelledName {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
-        // Skipped spans and prose tokens, computed once per chapter.
+        let lists = &*LISTS;
+        // Per chapter, once: skipped spans, the prose tokens that could be
+        // findings, and each entry's repository name.
         let chapters: Vec<_> = cx
             .sources()
             .map(|(file, ch)| {
                 let skip = skipped_spans(ch);
-                let prose: Vec<(Span, &str)> = tokens(&ch.doc.source)
-                    .filter(|(span, _)| !in_any(&skip, span.start))
+                let prose = prose_tokens(&ch.doc.source, &skip, lists.min_token_len);
+                let repos: Vec<Option<String>> = ch
+                    .doc
+                    .entries
+                    .iter()
+                    .map(|e| classify(&e.url)?.repo().map(|k| k.name().to_string()))
                     .collect();
-                (file, ch, skip, prose)
+                (file, ch, skip, prose, repos)
             })
             .collect();
-        let dict = Dictionary::build(cx, chapters.iter().map(|c| c.3.as_slice()));
-        for (file, ch, skip, prose) in &chapters {
+        let dict = Dictionary::build(
+            cx,
+            lists,
+            chapters.iter().flat_map(|c| c.4.iter().flatten()),
+        );
+        // Every distinct spelling is counted and judged once (the book
+        // repeats most words many times): token → (occurrences, verdict).
+        let mut seen: FxMap<&str, (usize, Verdict<'_>)> = FxMap::default();
+        for &(_, token) in chapters.iter().flat_map(|c| &c.3) {
+            seen.entry(token).or_default().0 += 1;
+        }
+        for (token, (count, verdict)) in &mut seen {
+            *verdict = match lists.correction(token) {
+                Some(good) => Some((good, true)),
+                None => dict.suggest(token, *count).map(|good| (good, false)),
+            };
+        }
+        for (file, ch, skip, prose, repos) in &chapters {
             let (file, ch) = (*file, *ch);
             let src = ch.doc.source.as_str();
             // Known CJK misspellings: substring matches.
-            for (bad, good) in MISSPELLINGS.iter().filter(|(b, _)| !b.is_ascii()) {
+            // (`contains` first: it is much faster than `match_indices`, and
+            // misspellings are rare.)
+            let cjk = lists.misspellings.iter().filter(|(b, _)| !b.is_ascii());
+            for (bad, good) in cjk.filter(|(b, _)| src.contains(b)) {
                 for (i, _) in src.match_indices(bad) {
                     if !in_any(skip, i) {
                         report(out, file, ch, Span::new(i, i + bad.len()), bad, good, true);
@@ -367,21 +171,15 @@ impl Rule for MisspelledName {
                 }
             }
             for &(span, token) in prose {
-                if quoted(src, span.start) {
-                    continue;
-                }
-                if let Some((_, good)) = MISSPELLINGS.iter().find(|(b, _)| *b == token) {
-                    report(out, file, ch, span, token, good, true);
-                } else if let Some(good) = dict.suggest(token) {
-                    report(out, file, ch, span, token, good, false);
+                if let Some(&(_, Some((good, fix)))) = seen.get(token)
+                    && !quoted(lists, src, span.start)
+                {
+                    report(out, file, ch, span, token, good, fix);
                 }
             }
             // An entry named almost like its own repository.
-            for e in &ch.doc.entries {
-                let Some(link) = classify(&e.url) else {
-                    continue;
-                };
-                let Some(repo) = link.repo().map(|k| k.name()) else {
+            for (e, repo) in ch.doc.entries.iter().zip(repos) {
+                let Some(repo) = repo else {
                     continue;
                 };
                 let name = squash(&e.name);
@@ -390,9 +188,7 @@ impl Rule for MisspelledName {
                     continue;
                 }
                 let max = if name.len() >= 8 { 2 } else { 1 };
-                if edit_distance(&name, &r, max).is_some()
-                    && !MISSPELLINGS.iter().any(|(b, _)| *b == e.name)
-                {
+                if edit_distance(&name, &r, max).is_some() && lists.correction(&e.name).is_none() {
                     out.at(
                         file,
                         ch,
@@ -411,7 +207,7 @@ impl Rule for MisspelledName {
 
 fn report(
     out: &mut Reporter<'_>,
-    file: &std::path::Path,
+    file: &Path,
     ch: &ChapterModel,
     span: Span,
     bad: &str,
@@ -435,23 +231,11 @@ fn report(
     }
 }
 
-/// Words that introduce a misspelling on purpose: `（常被误写为 thikphp）`.
-const QUOTING: &[&str] = &[
-    "误写为",
-    "误写成",
-    "误作",
-    "错写为",
-    "错写成",
-    "写作",
-    "拼写为",
-    "misspelled as",
-];
-
 /// True if the token at `start` is quoted as a misspelling.
-fn quoted(src: &str, start: usize) -> bool {
+fn quoted(lists: &Lists, src: &str, start: usize) -> bool {
     let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
     let before = src[line_start..start].trim_end();
-    QUOTING.iter().any(|q| before.ends_with(q))
+    lists.quoting.iter().any(|q| before.ends_with(q))
 }
 
 /// Lower-case letters and digits only.
@@ -479,6 +263,46 @@ fn tokens(src: &str) -> impl Iterator<Item = (Span, &str)> {
         }
         Some((Span::new(start, i), &src[start..i]))
     })
+}
+
+/// The tokens (see [`tokens`]) of at least `min_len` bytes that start
+/// outside `skip` (sorted, merged spans). Skipped spans are jumped over, so
+/// code blocks cost nothing.
+fn prose_tokens<'s>(src: &'s str, skip: &[Span], min_len: usize) -> Vec<(Span, &'s str)> {
+    let bytes = src.as_bytes();
+    let word = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let mut out = Vec::new();
+    let (mut i, mut k) = (0, 0);
+    loop {
+        let Some(start) = bytes[i..]
+            .iter()
+            .position(u8::is_ascii_alphanumeric)
+            .map(|p| i + p)
+        else {
+            return out;
+        };
+        i = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |p| start + p);
+        while skip.get(k).is_some_and(|s| s.end <= start) {
+            k += 1;
+        }
+        if let Some(s) = skip.get(k).filter(|s| s.start <= start) {
+            // Skip to the span's end, and past the rest of a token that
+            // began inside it.
+            if s.end > i {
+                i = s.end;
+                if word(i - 1) {
+                    while word(i) {
+                        i += 1;
+                    }
+                }
+            }
+        } else if i - start >= min_len {
+            out.push((Span::new(start, i), &src[start..i]));
+        }
+    }
 }
 
 /// Code, link destinations, bare URLs, HTML tags and comments.
@@ -514,76 +338,74 @@ fn merge(mut spans: Vec<Span>) -> Vec<Span> {
     out
 }
 
-/// Known names, and how often each token occurs in the book.
+/// Known names.
 struct Dictionary {
     /// Lower-cased spellings that are never reported.
     known: HashSet<String>,
-    /// Names misspellings are compared with, by first letter: lower-cased and canonical.
-    candidates: HashMap<char, Vec<(String, String)>>,
-    /// Occurrences of each token (case-sensitive) in the book's prose.
-    counts: HashMap<String, usize>,
+    /// Names misspellings are compared with, by first letter: lower-cased
+    /// and canonical, shortest first.
+    candidates: HashMap<u8, Vec<(String, String)>>,
 }
 
 impl Dictionary {
-    fn build<'t>(
+    fn build<'r>(
         cx: &Context<'_>,
-        prose: impl Iterator<Item = &'t [(Span, &'t str)]>,
+        lists: &Lists,
+        entry_repos: impl Iterator<Item = &'r String>,
     ) -> Dictionary {
-        let mut known: HashSet<String> = ORDINARY_WORDS.iter().map(|w| w.to_string()).collect();
+        let mut known: HashSet<String> =
+            lists.ordinary_words.iter().map(|w| w.to_string()).collect();
         let mut candidates: HashMap<String, String> = HashMap::new();
-        let bad: HashSet<&str> = MISSPELLINGS.iter().map(|(b, _)| *b).collect();
-        for name in KNOWN_NAMES {
+        for name in &lists.known_names {
             known.insert(name.to_lowercase());
             candidates.insert(name.to_lowercase(), name.to_string());
         }
-        let mut counts: HashMap<String, usize> = HashMap::new();
+        for repo in entry_repos {
+            for (_, t) in tokens(repo) {
+                known.insert(t.to_lowercase());
+            }
+        }
         for (_, ch) in cx.sources() {
             for e in &ch.doc.entries {
                 for (_, t) in tokens(&e.name) {
                     known.insert(t.to_lowercase());
                 }
-                if let Some(repo) = classify(&e.url).as_ref().and_then(|l| l.repo()) {
-                    for (_, t) in tokens(repo.name()) {
-                        known.insert(t.to_lowercase());
-                    }
-                }
                 let single = tokens(&e.name).count() == 1 && e.name.is_ascii();
-                if single && !bad.contains(e.name.as_str()) {
+                if single && lists.correction(&e.name).is_none() {
                     candidates
                         .entry(e.name.to_lowercase())
                         .or_insert_with(|| e.name.clone());
                 }
             }
         }
-        for &(_, t) in prose.flatten() {
-            if t.len() >= 5 {
-                *counts.entry(t.to_string()).or_default() += 1;
-            }
-        }
-        let mut by_letter: HashMap<char, Vec<(String, String)>> = HashMap::new();
+        let mut by_letter: HashMap<u8, Vec<(String, String)>> = HashMap::new();
         for (lower, canonical) in candidates {
-            if let Some(first) = lower.chars().next().filter(|_| lower.len() >= 5) {
-                by_letter.entry(first).or_default().push((lower, canonical));
+            if lower.len() >= 5 {
+                by_letter
+                    .entry(lower.as_bytes()[0])
+                    .or_default()
+                    .push((lower, canonical));
             }
         }
         for v in by_letter.values_mut() {
-            v.sort();
+            v.sort_by(|a, b| (a.0.len(), a).cmp(&(b.0.len(), b)));
         }
         Dictionary {
             known,
             candidates: by_letter,
-            counts,
         }
     }
 
-    /// The name `token` probably meant, if it is a likely misspelling.
-    fn suggest(&self, token: &str) -> Option<&str> {
-        let len = token.chars().count();
-        if len < 5 || token.chars().all(|c| c.is_ascii_digit()) {
+    /// The name `token` (ASCII letters and digits, `count` times in the
+    /// book's prose) probably meant, if it is a likely misspelling.
+    fn suggest(&self, token: &str, count: usize) -> Option<&str> {
+        let len = token.len();
+        if len < 5 || token.bytes().all(|c| c.is_ascii_digit()) {
             return None;
         }
         let lower = token.to_ascii_lowercase();
-        if self.known.contains(&lower) || self.counts.get(token).copied().unwrap_or(0) > 3 {
+        // Spellings used more than three times are deliberate.
+        if self.known.contains(&lower) || count > 3 {
             return None;
         }
         // Plurals and possessives of names are fine.
@@ -594,11 +416,18 @@ impl Dictionary {
             return None;
         }
         let max = if len >= 9 { 2 } else { 1 };
-        let first = lower.chars().next()?;
         let caps = |s: &str| s.chars().skip(1).filter(char::is_ascii_uppercase).count();
         let mut best: Option<(usize, &str)> = None;
         let mut tie = false;
-        for (cand_lower, canonical) in self.candidates.get(&first).into_iter().flatten() {
+        let names = self.candidates.get(&lower.as_bytes()[0]);
+        // Shortest first: names too short to be within `max` are skipped,
+        // and the scan stops at the first one too long.
+        for (cand_lower, canonical) in names
+            .into_iter()
+            .flatten()
+            .skip_while(|(c, _)| c.len() + max < len)
+            .take_while(|(c, _)| c.len() <= len + max)
+        {
             // `memcache`/`Memcached`, `TensorFlowFL`/`TensorFlow`: one extends
             // the other, usually a related name rather than a typo.
             if cand_lower.starts_with(&lower) || lower.starts_with(cand_lower.as_str()) {
@@ -631,6 +460,40 @@ mod tests {
     #[test]
     fn fixture() {
         crate::testing::check_fixture(&super::MisspelledName);
+    }
+
+    #[test]
+    fn word_lists_parse_without_comments() {
+        let lists = &*super::LISTS;
+        assert_eq!(lists.correction("Kafak"), Some("Kafka"));
+        assert_eq!(lists.correction("分布试"), Some("分布式"));
+        assert!(lists.known_names.contains(&"ShardingSphere"));
+        assert!(lists.ordinary_words.contains(&"docket"));
+        assert!(lists.quoting.contains(&"misspelled as"));
+        let all = lists.known_names.iter().chain(&lists.ordinary_words);
+        assert!(all.clone().all(|w| !w.contains('#') && !w.is_empty()));
+        // `MTTQ` is the shortest ASCII misspelling.
+        assert_eq!(lists.min_token_len, 4);
+    }
+
+    #[test]
+    fn prose_tokens_match_filtering_every_token() {
+        use archmanual_model::Span;
+        let src = "alpha beta gamma delta `code` epsilonzeta eta theta";
+        let cases: &[&[Span]] = &[
+            &[],
+            &[Span::new(3, 8)],
+            &[Span::new(0, 2), Span::new(17, 19)],
+            &[Span::new(23, 29), Span::new(33, 37)],
+            &[Span::new(11, 30)],
+            &[Span::new(40, src.len())],
+        ];
+        for skip in cases {
+            let want: Vec<_> = super::tokens(src)
+                .filter(|(span, t)| !super::in_any(skip, span.start) && t.len() >= 3)
+                .collect();
+            assert_eq!(super::prose_tokens(src, skip, 3), want, "{skip:?}");
+        }
     }
 
     #[test]

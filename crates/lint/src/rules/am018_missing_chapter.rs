@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use archmanual_model::Span;
+use archmanual_model::summary_link_span;
 
 use crate::{Context, Reporter, Rule, RuleMeta};
 
@@ -31,16 +31,12 @@ impl Rule for MissingChapter {
         let summary = cx.book.summary.as_str();
         for path in &cx.book.missing_chapters {
             let written = path.to_string_lossy().replace('\\', "/");
-            let span = summary
-                .find(&format!("]({written})"))
-                .or_else(|| summary.find(&format!("](./{written})")))
-                .map(|i| {
-                    let start = i + 2;
-                    let end = summary[start..]
-                        .find(')')
-                        .map_or(summary.len(), |e| start + e);
-                    Span::new(start, end)
-                });
+            // From the parsed SUMMARY: `](path)` in a code span or a comment is not a link.
+            let span = cx
+                .book
+                .summary_doc
+                .as_ref()
+                .and_then(|doc| summary_link_span(doc, &cx.book.src_dir, path));
             let message = format!("SUMMARY.md lists `{written}`, which does not exist");
             let d = match span {
                 Some(span) => out.at_text(Path::new("SUMMARY.md"), summary, span, message),
