@@ -74,7 +74,11 @@ pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
 }
 
 /// [`parse`] with the line index of `source` already built (the loader's).
-pub(crate) fn parse_with_lines(source: String, lines: LineIndex, options: &ParseOptions) -> Document {
+pub(crate) fn parse_with_lines(
+    source: String,
+    lines: LineIndex,
+    options: &ParseOptions,
+) -> Document {
     let md_opts = options.markdown_options();
     let parser = new_cmark_parser(&source, &md_opts);
     let defs = parser
