@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 
-use crate::{Document, ParseOptions};
+use crate::span::LineIndex;
+use crate::{Document, ParseOptions, parse};
 
 /// The chapters under `item` in SUMMARY order (depth-first), each with its
 /// parent's index in `out` and its depth.
@@ -27,8 +28,15 @@ fn flatten<'b>(
 
 /// Parses every chapter, in order: the list is cut into one contiguous run
 /// of about equal bytes per core, each run parsed on its own thread.
-fn parse_all(flat: &[(&Chapter, Option<usize>, usize)], options: &ParseOptions) -> Vec<Document> {
-    let parse = |ch: &Chapter| Document::parse(ch.content.clone(), options);
+fn parse_all(
+    flat: &[(&Chapter, Option<usize>, usize)],
+    options: &ParseOptions,
+    lines_of: &(dyn Fn(&Chapter) -> Option<LineIndex> + Sync),
+) -> Vec<Document> {
+    let parse = |ch: &Chapter| {
+        let lines = lines_of(ch).unwrap_or_else(|| LineIndex::new(&ch.content));
+        parse::parse_with_lines(ch.content.clone(), lines, options)
+    };
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let total: usize = flat.iter().map(|(ch, ..)| ch.content.len()).sum();
     if threads < 2 || total < 64 * 1024 {
@@ -104,11 +112,21 @@ impl BookModel {
     /// they are parsed on every available core; the result does not depend
     /// on how many there are.
     pub fn from_book(book: &Book, options: &ParseOptions) -> BookModel {
+        BookModel::from_book_with_lines(book, options, &|_| None)
+    }
+
+    /// [`from_book`](Self::from_book), taking each chapter's line index from
+    /// `lines_of` when it has one (it must index the chapter's content).
+    pub(crate) fn from_book_with_lines(
+        book: &Book,
+        options: &ParseOptions,
+        lines_of: &(dyn Fn(&Chapter) -> Option<LineIndex> + Sync),
+    ) -> BookModel {
         let mut flat: Vec<(&Chapter, Option<usize>, usize)> = Vec::new();
         for item in &book.items {
             flatten(item, None, 0, &mut flat);
         }
-        let docs = parse_all(&flat, options);
+        let docs = parse_all(&flat, options, lines_of);
         let mut model = BookModel::default();
         for ((ch, parent, depth), doc) in flat.into_iter().zip(docs) {
             let idx = model.chapters.len();

@@ -184,7 +184,13 @@ impl LoadedBook {
         let options = ParseOptions::from_config(&config);
         // SUMMARY.md is parsed for link positions while the chapters are read.
         let (reads, summary_doc) = std::thread::scope(|s| {
-            let doc = s.spawn(|| Document::parse(summary.text(), &options));
+            let doc = s.spawn(|| {
+                crate::parse::parse_with_lines(
+                    summary.text().to_owned(),
+                    summary.lines().clone(),
+                    &options,
+                )
+            });
             let reads = read_all(&locations);
             (reads, doc.join().expect("parsing SUMMARY.md panicked"))
         });
@@ -218,7 +224,13 @@ impl LoadedBook {
 
     /// Parses every chapter into the shared model.
     pub fn model(&self) -> BookModel {
-        BookModel::from_book(&self.book, &self.options)
+        // A chapter's file was indexed when it was read: reuse that index
+        // while the chapter still has the file's text.
+        let lines_of = |ch: &Chapter| {
+            let file = self.sources.get(ch.source_path.as_deref()?)?;
+            (file.text() == ch.content).then(|| file.lines().clone())
+        };
+        BookModel::from_book_with_lines(&self.book, &self.options, &lines_of)
     }
 
     /// The typed `[preprocessor.NAME]` settings (see [`preprocessor_config`]).

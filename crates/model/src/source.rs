@@ -7,7 +7,7 @@
 //! model parses, the text diagnostics point into and the text `--fix` edits.
 //! The BOM is kept when the file is written back.
 
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
 use archmanual_diagnostics::Location;
@@ -164,9 +164,11 @@ impl SourceFile {
     }
 }
 
+/// Length and a fast 64-bit hash of `bytes`: enough to notice an edit made
+/// while we were working (not an adversary), at a fraction of SipHash's cost.
 fn fingerprint(bytes: &[u8]) -> (usize, u64) {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(bytes);
     (bytes.len(), h.finish())
 }
 
@@ -349,6 +351,21 @@ mod tests {
             Err(SourceError::Changed { .. })
         ));
         assert_eq!(std::fs::read(&path).unwrap(), b"\xEF\xBB\xBFnew\n");
+    }
+
+    #[test]
+    fn a_same_length_edit_is_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        let text = "# 标题\n\n".repeat(500);
+        std::fs::write(&path, &text).unwrap();
+        let f = SourceFile::read(&path).unwrap();
+        assert!(f.unchanged_on_disk().unwrap());
+        // One byte in the middle, length kept.
+        let mut bytes = text.into_bytes();
+        bytes[2500] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(!f.unchanged_on_disk().unwrap());
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Byte spans and their 1-based line/column positions.
 
+use std::sync::Arc;
+
 use archmanual_diagnostics::Location;
 use serde::Serialize;
 
@@ -33,8 +35,9 @@ impl From<std::ops::Range<usize>> for Span {
 /// Maps byte offsets to 1-based line and column (columns count characters).
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    /// Byte offset of the start of each line.
-    starts: Vec<usize>,
+    /// Byte offset of the start of each line; shared, so the loader's index
+    /// of a file serves the parsed chapter too without a copy.
+    starts: Arc<[usize]>,
 }
 
 impl LineIndex {
@@ -42,7 +45,9 @@ impl LineIndex {
     pub fn new(source: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts: starts.into(),
+        }
     }
 
     /// 1-based `(line, column)` of byte `offset` in `source`.

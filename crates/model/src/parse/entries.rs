@@ -3,11 +3,11 @@
 
 use super::lists::{ItemInfo, OpenList};
 use crate::entry::{self, EntryProblemKind, FieldKey};
-use crate::span::Span;
+use crate::span::{LineIndex, Span};
 use crate::{Entry, EntryProblem, Link, LinkKind};
 
 /// What a list item looks like, judged by its first paragraph.
-enum ItemShape {
+pub(super) enum ItemShape {
     /// `[Name](external url) - 说明`.
     Entry {
         link: usize,
@@ -24,24 +24,32 @@ enum ItemShape {
     Other,
 }
 
-/// The entries and entry problems of the unordered top-level `lists`.
+/// The shape of every item in `items`, in the same order. Each item is
+/// judged once here; entries, fields and entry-form links all read these.
+pub(super) fn item_shapes(source: &str, links: &[Link], items: &[ItemInfo<'_>]) -> Vec<ItemShape> {
+    items
+        .iter()
+        .map(|item| item_shape(source, links, item))
+        .collect()
+}
+
+/// The entries and entry problems of the unordered top-level `lists`. The
+/// descriptions of the entries are taken out of `shapes`.
 pub(super) fn entries_of(
     source: &str,
+    lines: &LineIndex,
     links: &[Link],
-    items: &[ItemInfo],
+    items: &[ItemInfo<'_>],
+    shapes: &mut [ItemShape],
     lists: &[OpenList],
 ) -> (Vec<Entry>, Vec<EntryProblem>) {
     let mut entries = Vec::new();
     let mut problems = Vec::new();
     for (list_index, list) in lists.iter().enumerate().filter(|(_, l)| !l.ordered) {
-        let analyses: Vec<ItemShape> = list
+        let entry_count = list
             .items
             .iter()
-            .map(|&i| item_shape(source, links, &items[i]))
-            .collect();
-        let entry_count = analyses
-            .iter()
-            .filter(|a| matches!(a, ItemShape::Entry { .. }))
+            .filter(|&&i| matches!(shapes[i], ItemShape::Entry { .. }))
             .count();
         if entry_count == 0 {
             continue;
@@ -49,9 +57,10 @@ pub(super) fn entries_of(
         // A list where most links have no ` - 说明` is a reading list with
         // a stray separator, not a catalog missing its descriptions: its bare
         // links count as ordinary bullets.
-        let bare_links = analyses
+        let bare_links = list
+            .items
             .iter()
-            .filter(|a| matches!(a, ItemShape::NoDescription))
+            .filter(|&&i| matches!(shapes[i], ItemShape::NoDescription))
             .count();
         let reading_list = entry_count < bare_links;
         let is_bullet = |a: &ItemShape| match a {
@@ -65,12 +74,11 @@ pub(super) fn entries_of(
         let bullets: Vec<Span> = list
             .items
             .iter()
-            .zip(&analyses)
-            .filter(|(_, a)| is_bullet(a))
-            .map(|(&i, _)| items[i].first_para.unwrap_or(items[i].span))
+            .filter(|&&i| is_bullet(&shapes[i]))
+            .map(|&i| items[i].first_para.unwrap_or(items[i].span))
             .collect();
         if let Some(first) = bullets.first() {
-            let line_of = |s: &Span| source[..s.start].matches('\n').count() + 1;
+            let line_of = |s: &Span| lines.line_col(source, s.start).0;
             problems.push(EntryProblem {
                 kind: EntryProblemKind::MixedList {
                     entries: entry_count,
@@ -80,10 +88,26 @@ pub(super) fn entries_of(
                 text: first.text(source).lines().next().unwrap_or("").to_string(),
             });
         }
-        for (&i, shape) in list.items.iter().zip(analyses) {
-            if is_bullet(&shape) {
+        for &i in &list.items {
+            if is_bullet(&shapes[i]) {
                 continue;
             }
+            // An item is in one list only, so its description is taken once.
+            let shape = match &mut shapes[i] {
+                ItemShape::Entry {
+                    link,
+                    description,
+                    description_markdown,
+                } => ItemShape::Entry {
+                    link: *link,
+                    description: std::mem::take(description),
+                    description_markdown: std::mem::take(description_markdown),
+                },
+                ItemShape::EmptyLink => ItemShape::EmptyLink,
+                ItemShape::NoDescription => ItemShape::NoDescription,
+                ItemShape::Bracketed => ItemShape::Bracketed,
+                ItemShape::Other => ItemShape::Other,
+            };
             let item = &items[i];
             let first_line = item.first_para.unwrap_or(item.span);
             let text = first_line
@@ -118,7 +142,7 @@ pub(super) fn entries_of(
                         name_span: name_span(source, l.span),
                         item_span: item.span,
                     };
-                    read_fields(source, links, items, item, &mut e, &mut problems);
+                    read_fields(source, items, shapes, item, &mut e, &mut problems);
                     entries.push(e);
                 }
                 ItemShape::EmptyLink => problems.push(problem(EntryProblemKind::EmptyLink)),
@@ -140,16 +164,16 @@ pub(super) fn entries_of(
 /// `e`; nested items that are not fields become problems.
 fn read_fields(
     source: &str,
-    links: &[Link],
-    items: &[ItemInfo],
-    item: &ItemInfo,
+    items: &[ItemInfo<'_>],
+    shapes: &[ItemShape],
+    item: &ItemInfo<'_>,
     e: &mut Entry,
     problems: &mut Vec<EntryProblem>,
 ) {
     for &c in &item.children {
         let child = &items[c];
         let cspan = child.first_para.unwrap_or(child.span);
-        let ctext: String = child.pieces.iter().map(|(_, t)| t.as_str()).collect();
+        let ctext: String = child.pieces.iter().map(|(_, t)| t.as_ref()).collect();
         let problem = |kind| EntryProblem {
             kind,
             span: cspan,
@@ -158,7 +182,7 @@ fn read_fields(
         // A nested item that starts with a link to another site is
         // an entry (perhaps without its description), not a field.
         if matches!(
-            item_shape(source, links, child),
+            shapes[c],
             ItemShape::Entry { .. } | ItemShape::NoDescription | ItemShape::EmptyLink
         ) {
             problems.push(problem(EntryProblemKind::NestedEntry));
@@ -182,17 +206,17 @@ fn read_fields(
 }
 
 /// Links that open a list item of entry form, at any depth, in any list.
-pub(super) fn entry_form_links(source: &str, links: &[Link], items: &[ItemInfo]) -> Vec<usize> {
-    items
+pub(super) fn entry_form_links(shapes: &[ItemShape]) -> Vec<usize> {
+    shapes
         .iter()
-        .filter_map(|item| match item_shape(source, links, item) {
-            ItemShape::Entry { link, .. } => Some(link),
+        .filter_map(|shape| match shape {
+            ItemShape::Entry { link, .. } => Some(*link),
             _ => None,
         })
         .collect()
 }
 
-fn item_shape(source: &str, links: &[Link], item: &ItemInfo) -> ItemShape {
+fn item_shape(source: &str, links: &[Link], item: &ItemInfo<'_>) -> ItemShape {
     let Some(para) = item.first_para else {
         return ItemShape::Other;
     };
@@ -235,11 +259,24 @@ fn item_shape(source: &str, links: &[Link], item: &ItemInfo) -> ItemShape {
     ) {
         (Some(d), Some(md)) if !d.is_empty() => ItemShape::Entry {
             link: li,
-            description: d.split_whitespace().collect::<Vec<_>>().join(" "),
-            description_markdown: md.lines().map(str::trim).collect::<Vec<_>>().join(" "),
+            description: join_spaced(d.len(), d.split_whitespace()),
+            description_markdown: join_spaced(md.len(), md.lines().map(str::trim)),
         },
         _ => ItemShape::NoDescription,
     }
+}
+
+/// `parts` joined by single spaces (what `collect::<Vec<_>>().join(" ")`
+/// gives, without the vector); `len` is a capacity hint.
+fn join_spaced<'a>(len: usize, parts: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::with_capacity(len);
+    for (i, p) in parts.enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(p);
+    }
+    out
 }
 
 /// Where the text after an entry's name link continues once annotations
@@ -249,7 +286,7 @@ fn item_shape(source: &str, links: &[Link], item: &ItemInfo) -> ItemShape {
 fn after_annotations(
     source: &str,
     links: &[Link],
-    item: &ItemInfo,
+    item: &ItemInfo<'_>,
     from: usize,
     end: usize,
 ) -> usize {

@@ -2,20 +2,21 @@
 //! paragraph, its plain text and links, its nested items and its group.
 //! `entries` reads catalog entries from these once the walk is over.
 
-use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
+use mdbook_markdown::pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::Walker;
 use crate::span::Span;
 
 /// What we remember of a list item while walking it.
 #[derive(Default)]
-pub(super) struct ItemInfo {
+pub(super) struct ItemInfo<'s> {
     pub(super) span: Span,
     /// Span of the first paragraph (inline content before any nested block).
     pub(super) first_para: Option<Span>,
     first_para_closed: bool,
-    /// Plain-text pieces of the first paragraph with their source start.
-    pub(super) pieces: Vec<(usize, String)>,
+    /// Plain-text pieces of the first paragraph with their source start;
+    /// most borrow from the source, so a piece costs no allocation.
+    pub(super) pieces: Vec<(usize, CowStr<'s>)>,
     /// Links (indices) that start inside the first paragraph.
     pub(super) links: Vec<usize>,
     /// Nested items (direct children of this item's nested lists).
@@ -33,7 +34,7 @@ pub(super) struct OpenList {
     depth: usize,
 }
 
-impl Walker<'_> {
+impl<'s> Walker<'s> {
     /// Grows the innermost item's first paragraph over the event at `span`,
     /// until a nested block or the paragraph's end closes it.
     pub(super) fn track_first_paragraph(&mut self, event: &Event<'_>, span: Span) {
@@ -61,11 +62,11 @@ impl Walker<'_> {
     }
 
     /// Adds plain text starting at `start` to the innermost item's first paragraph.
-    pub(super) fn push_piece(&mut self, start: usize, t: &str) {
+    pub(super) fn push_piece(&mut self, start: usize, t: CowStr<'s>) {
         if let Some(&it) = self.item_stack.last() {
             let item = &mut self.items[it];
             if !item.first_para_closed {
-                item.pieces.push((start, t.to_string()));
+                item.pieces.push((start, t));
             }
         }
     }

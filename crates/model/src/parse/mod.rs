@@ -20,7 +20,7 @@ mod raw_html;
 mod text;
 
 use mdbook_markdown::new_cmark_parser;
-use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use mdbook_markdown::pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
 use crate::heading_id::IdAllocator;
 use crate::span::{LineIndex, Span};
@@ -45,7 +45,7 @@ struct Walker<'s> {
     ids: IdAllocator,
     footnotes: headings::Footnotes,
     /// Every list item, in the order they start.
-    items: Vec<lists::ItemInfo>,
+    items: Vec<lists::ItemInfo<'s>>,
     /// Items (indices into `items`) not closed yet, innermost last.
     item_stack: Vec<usize>,
     /// Lists not closed yet, innermost last.
@@ -70,6 +70,15 @@ struct Walker<'s> {
 
 pub(crate) fn parse(source: String, options: &ParseOptions) -> Document {
     let lines = LineIndex::new(&source);
+    parse_with_lines(source, lines, options)
+}
+
+/// [`parse`] with the line index of `source` already built (the loader's).
+pub(crate) fn parse_with_lines(
+    source: String,
+    lines: LineIndex,
+    options: &ParseOptions,
+) -> Document {
     let md_opts = options.markdown_options();
     let parser = new_cmark_parser(&source, &md_opts);
     let defs = parser
@@ -124,7 +133,7 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn event(&mut self, event: Event<'_>, span: Span) {
+    fn event(&mut self, event: Event<'s>, span: Span) {
         // Bookkeeping every event takes part in, before its own handling.
         self.track_link_children(&event, span);
         self.track_first_paragraph(&event, span);
@@ -154,18 +163,18 @@ impl<'s> Walker<'s> {
                 self.start_link(tag, span)
             }
             Event::End(TagEnd::Link | TagEnd::Image) => self.end_link(),
-            Event::Text(t) => self.text(&t, span),
+            Event::Text(t) => self.text(t, span),
             Event::Code(t) => {
                 self.inline_code.push(span);
                 self.push_text(&t);
-                self.push_piece(span.start, &t);
+                self.push_piece(span.start, t);
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => self.push_text(&t),
             Event::SoftBreak => {
                 self.push_text("\n");
-                self.push_piece(span.start, " ");
+                self.push_piece(span.start, CowStr::Borrowed(" "));
             }
-            Event::HardBreak => self.push_piece(span.start, " "),
+            Event::HardBreak => self.push_piece(span.start, CowStr::Borrowed(" ")),
             Event::Html(h) | Event::InlineHtml(h) => self.raw_html(&h, span),
             Event::FootnoteReference(name) => self.footnote_reference(&name, span),
             Event::Start(Tag::FootnoteDefinition(name)) => {
@@ -188,8 +197,8 @@ impl<'s> Walker<'s> {
     }
 
     /// A text node: text of the open link, heading, code block and list item.
-    fn text(&mut self, t: &str, span: Span) {
-        self.push_text(t);
+    fn text(&mut self, t: CowStr<'s>, span: Span) {
+        self.push_text(&t);
         text::extend_runs(&mut self.text_runs, span);
         if self.open_code.is_none() {
             text::extend_runs(&mut self.prose, span);
@@ -198,7 +207,7 @@ impl<'s> Walker<'s> {
             if cb.content.is_empty() {
                 cb.content_span = span;
             }
-            cb.content.push_str(t);
+            cb.content.push_str(&t);
             cb.content_span.end = span.end;
         }
         self.push_piece(span.start, t);
@@ -262,9 +271,16 @@ impl<'s> Walker<'s> {
             .chain(self.inline_code.iter().copied())
             .collect();
         let directives = directive::scan(source, &code_spans);
-        let (entries, entry_problems) =
-            entries::entries_of(source, &self.links, &self.items, &self.finished_top_lists);
-        let entry_form_links = entries::entry_form_links(source, &self.links, &self.items);
+        let mut shapes = entries::item_shapes(source, &self.links, &self.items);
+        let entry_form_links = entries::entry_form_links(&shapes);
+        let (entries, entry_problems) = entries::entries_of(
+            source,
+            &lines,
+            &self.links,
+            &self.items,
+            &mut shapes,
+            &self.finished_top_lists,
+        );
         let unlinked_brackets = text::unlinked_brackets(source, &self.text_runs, &self.links);
         let comments = raw_html::comments_in(source, &self.html);
         let text_urls = text::urls_in(source, &self.prose);
