@@ -25,7 +25,7 @@ const STEERING: &str = "\
 
   [per-file-ignores]                # 相对 src 的 glob = 代码或前缀
   \"changelog/**\" = [\"AM013\"]
-  \"diagrams.md\" = [\"PD\"]          # 不含 / 的模式匹配任何目录下的同名文件
+  \"diagrams.md\" = [\"PD\"]            # 不含 / 的模式匹配任何目录下的同名文件
   ```
 
   命令行的 `--select` 会替换文件里的 `select` 和 `ignore`（从头选择），只写 `--ignore` 则在文件的选择之上再关掉这些代码；
