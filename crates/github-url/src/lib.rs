@@ -24,10 +24,15 @@ impl RepoKey {
         if !valid_owner(owner) || !valid_repo_name(name) {
             return None;
         }
+        let mut key = String::with_capacity(owner.len() + 1 + name.len());
+        key.push_str(owner);
+        key.push('/');
+        key.push_str(name);
+        key.make_ascii_lowercase();
         Some(RepoKey {
             owner: owner.to_owned(),
             name: name.to_owned(),
-            key: format!("{owner}/{name}").to_ascii_lowercase(),
+            key,
         })
     }
 
@@ -213,14 +218,22 @@ fn parse(url: &str) -> Option<Parsed> {
     let start = lead + scheme;
     let end = lead + trimmed.len();
     let rest = &url[start..end];
-    let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+    let end = rest.bytes().position(|b| b == b'?' || b == b'#');
+    let rest = &rest[..end.unwrap_or(rest.len())];
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let host = host.to_ascii_lowercase();
-    let host = match host.strip_suffix(":443").unwrap_or(&host) {
-        "github.com" | "www.github.com" => Host::Site,
-        "raw.githubusercontent.com" => Host::Raw,
-        "gist.github.com" => Host::Gist,
-        _ => return None,
+    let host = host
+        .get(host.len().saturating_sub(4)..)
+        .filter(|port| *port == ":443")
+        .map_or(host, |_| &host[..host.len() - 4]);
+    let is = |name: &str| host.eq_ignore_ascii_case(name);
+    let host = if is("github.com") || is("www.github.com") {
+        Host::Site
+    } else if is("raw.githubusercontent.com") {
+        Host::Raw
+    } else if is("gist.github.com") {
+        Host::Gist
+    } else {
+        return None;
     };
     let mut segments = Vec::new();
     let mut at = start + rest.len() - path.len();
@@ -261,7 +274,11 @@ fn classify_github_path(segments: &[&str]) -> GithubLink {
     };
     match segments {
         [] => site("site"),
-        [owner, ..] if RESERVED_OWNERS.contains(&owner.to_ascii_lowercase().as_str()) => {
+        [owner, ..]
+            if RESERVED_OWNERS
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(owner)) =>
+        {
             site(&owner.to_ascii_lowercase())
         }
         [owner] if valid_owner(owner) => GithubLink::Owner((*owner).to_owned()),

@@ -38,7 +38,8 @@ impl Directive {
 pub(crate) fn scan(source: &str, code: &[Span]) -> Vec<Directive> {
     let mut out = Vec::new();
     let mut i = 0;
-    while let Some(rel) = source[i..].find("{{") {
+    let open = memchr::memmem::Finder::new("{{");
+    while let Some(rel) = open.find(&source.as_bytes()[i..]) {
         let start = i + rel;
         i = start + 2;
         if start > 0 && source.as_bytes()[start - 1] == b'\\' {

@@ -287,7 +287,9 @@ impl Document {
         // One search over the whole page instead of one per prose run (a page
         // has hundreds): a needle that cannot overlap itself has the same
         // occurrences either way, kept when they lie inside one run.
-        Box::new(self.source.match_indices(needle).filter_map(move |(i, _)| {
+        // (memmem is SIMD; `str::match_indices` costs ~5 instructions a byte.)
+        let hits = memchr::memmem::find_iter(self.source.as_bytes(), needle.as_bytes());
+        Box::new(hits.filter_map(move |i| {
             let run = self.prose[self.prose.partition_point(|r| r.end <= i)..].first()?;
             (run.start <= i && i + n <= run.end).then_some(i)
         }))

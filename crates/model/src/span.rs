@@ -44,7 +44,7 @@ impl LineIndex {
     /// Indexes the line starts of `source`.
     pub fn new(source: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
         LineIndex {
             starts: starts.into(),
         }

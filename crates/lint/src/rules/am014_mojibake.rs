@@ -45,9 +45,9 @@ impl Rule for Mojibake {
             let src = ch.doc.source.as_str();
             // Mojibake starts with a Latin-1 lead character (Â..ô, UTF-8
             // `C3 xx`); most pages have none, nor `�` or `%`: skip them whole.
-            let latin1 = src.as_bytes().contains(&0xC3);
-            let replacement = src.contains('\u{FFFD}');
-            if !latin1 && !replacement && !src.contains('%') {
+            let latin1 = memchr::memchr(0xC3, src.as_bytes()).is_some();
+            let replacement = memchr::memmem::find(src.as_bytes(), "\u{FFFD}".as_bytes()).is_some();
+            if !latin1 && !replacement && memchr::memchr(b'%', src.as_bytes()).is_none() {
                 continue;
             }
             let mut line_start = 0;

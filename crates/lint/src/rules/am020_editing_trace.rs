@@ -53,6 +53,7 @@ impl Rule for EditingTrace {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
+        let firsts: Vec<String> = first_chars().map(String::from).collect();
         for (file, ch) in cx.sources() {
             let doc = &ch.doc;
             let src = doc.source.as_str();
@@ -66,9 +67,10 @@ impl Rule for EditingTrace {
             };
             // Every phrase starts with one of a few characters: one scan per
             // first character, not one per phrase, then compare in place.
-            let mut hits: Vec<(usize, &str)> = first_chars()
-                .flat_map(|c| src.match_indices(c))
-                .flat_map(|(i, _)| {
+            let mut hits: Vec<(usize, &str)> = firsts
+                .iter()
+                .flat_map(|c| memchr::memmem::find_iter(src.as_bytes(), c.as_bytes()))
+                .flat_map(|i| {
                     TRACES
                         .iter()
                         .filter(move |t| src[i..].starts_with(**t))

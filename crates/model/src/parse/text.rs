@@ -42,28 +42,31 @@ pub(super) fn extend_runs(runs: &mut Vec<Span>, span: Span) {
 /// before whitespace, a non-ASCII character or one of `<>"')]`.
 pub(super) fn urls_in(source: &str, prose: &[Span]) -> Vec<Span> {
     let mut out = Vec::new();
-    for run in prose {
-        let text = run.text(source);
-        // `:` is found with memchr; a `://` search builds a searcher per run.
-        for (i, _) in text
-            .match_indices(':')
-            .filter(|(i, _)| text[*i..].starts_with("://"))
-        {
-            let start = text[..i]
-                .rfind(|c: char| !c.is_ascii_alphanumeric())
-                .map_or(0, |s| s + 1);
-            if start == i {
-                continue;
-            }
-            let end = text[i..]
-                .find(|c: char| {
-                    c.is_whitespace()
-                        || !c.is_ascii()
-                        || matches!(c, ')' | '>' | '<' | ']' | '"' | '\'')
-                })
-                .map_or(text.len(), |e| i + e);
-            out.push(Span::new(run.start + start, run.start + end));
+    // One SIMD search of the page, not one per run (a page has hundreds);
+    // `://` cannot overlap itself, so the hits are the same.
+    for p in memchr::memmem::find_iter(source.as_bytes(), b"://") {
+        let Some(run) = prose[prose.partition_point(|r| r.end <= p)..].first() else {
+            break;
+        };
+        if run.start > p || p + 3 > run.end {
+            continue;
         }
+        let text = run.text(source);
+        let i = p - run.start;
+        let start = text[..i]
+            .rfind(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(0, |s| s + 1);
+        if start == i {
+            continue;
+        }
+        let end = text[i..]
+            .find(|c: char| {
+                c.is_whitespace()
+                    || !c.is_ascii()
+                    || matches!(c, ')' | '>' | '<' | ']' | '"' | '\'')
+            })
+            .map_or(text.len(), |e| i + e);
+        out.push(Span::new(run.start + start, run.start + end));
     }
     out
 }
@@ -76,11 +79,17 @@ pub(super) fn unlinked_brackets(
     links: &[Link],
 ) -> Vec<UnlinkedBracket> {
     let mut out = Vec::new();
+    // Every `[` of the page from one SIMD scan; each run takes its own.
+    let opens: Vec<usize> = memchr::memchr_iter(b'[', source.as_bytes()).collect();
     for run in runs {
         let text = run.text(source);
+        let first = opens.partition_point(|&p| p < run.start);
         let mut i = 0;
-        while let Some(open) = text[i..].find('[') {
-            let open = i + open;
+        for open in opens[first..].iter().take_while(|&&p| p < run.end) {
+            let open = open - run.start;
+            if open < i {
+                continue;
+            }
             let Some(close_rel) = text[open + 1..].find([']', '[', '\n']) else {
                 break;
             };
