@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 
 use crate::span::LineIndex;
-use crate::{Document, ParseOptions, parse};
+use crate::{Document, Link, LinkTarget, ParseOptions, parse};
 
 /// The chapters under `item` in SUMMARY order (depth-first), each with its
 /// parent's index in `out` and its depth.
@@ -86,6 +86,9 @@ pub struct ChapterModel {
     pub depth: usize,
     /// The parsed content.
     pub doc: Document,
+    /// What each of `doc.links` points at, classified on first use: several
+    /// rules ask, and classifying allocates.
+    targets: std::sync::OnceLock<Vec<LinkTarget>>,
 }
 
 impl ChapterModel {
@@ -97,6 +100,16 @@ impl ChapterModel {
     /// The file diagnostics should name: the source file, else the rendered path.
     pub fn file(&self) -> Option<&Path> {
         self.source_path.as_deref().or(self.path.as_deref())
+    }
+
+    /// Each link of [`doc`](Self::doc) with what it points at, seen from
+    /// [`file`](Self::file) ([`Link::target`]); classified once per chapter.
+    pub fn links_with_targets(&self) -> impl Iterator<Item = (&Link, &LinkTarget)> {
+        let targets = self.targets.get_or_init(|| {
+            let from = self.file().unwrap_or(Path::new(""));
+            self.doc.links.iter().map(|l| l.target(from)).collect()
+        });
+        self.doc.links.iter().zip(targets)
     }
 }
 
@@ -139,6 +152,7 @@ impl BookModel {
                 children: Vec::new(),
                 depth,
                 doc,
+                targets: std::sync::OnceLock::new(),
             });
             if let Some(p) = parent {
                 model.chapters[p].children.push(idx);

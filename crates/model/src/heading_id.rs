@@ -6,7 +6,7 @@
 //! `-1`, `-2`, … against a set of ids already used. Explicit `{#id}` ids are
 //! used verbatim and do not reserve their name.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// mdBook 0.5's `id_from_content`.
 pub fn id_from_content(content: &str) -> String {
@@ -29,7 +29,7 @@ pub fn id_from_content(content: &str) -> String {
 /// Per-page de-duplication, mdBook 0.5's `unique_id`.
 #[derive(Debug, Default, Clone)]
 pub struct IdAllocator {
-    used: HashSet<String>,
+    used: FxHashSet<String>,
 }
 
 impl IdAllocator {

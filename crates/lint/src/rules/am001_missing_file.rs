@@ -29,14 +29,15 @@ impl Rule for MissingFile {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (file, ch) in cx.sources() {
-            for link in ch.doc.links.iter().filter(|l| is_checkable_link(l)) {
+            let links = ch.links_with_targets();
+            for (link, target) in links.filter(|(l, _)| is_checkable_link(l)) {
                 let LinkTarget::Local {
                     path, escapes_root, ..
-                } = link.target(file)
+                } = target
                 else {
                     continue;
                 };
-                if escapes_root {
+                if *escapes_root {
                     out.at(
                         file,
                         ch,

@@ -28,8 +28,9 @@ impl Rule for ReadmeLink {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (file, ch) in cx.sources() {
-            for link in ch.doc.links.iter().filter(|l| is_checkable_link(l)) {
-                let LinkTarget::Local { path, .. } = link.target(file) else {
+            let links = ch.links_with_targets();
+            for (link, target) in links.filter(|(l, _)| is_checkable_link(l)) {
+                let LinkTarget::Local { path, .. } = target else {
                     continue;
                 };
                 let is_readme = path

@@ -27,14 +27,14 @@ impl Rule for MissingImage {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (file, ch) in cx.sources() {
-            for link in ch.doc.links.iter().filter(|l| l.image) {
+            for (link, target) in ch.links_with_targets().filter(|(l, _)| l.image) {
                 let LinkTarget::Local {
                     path, escapes_root, ..
-                } = link.target(file)
+                } = target
                 else {
                     continue;
                 };
-                if escapes_root || (!path.as_os_str().is_empty() && !cx.book.has_file(&path)) {
+                if *escapes_root || (!path.as_os_str().is_empty() && !cx.book.has_file(&path)) {
                     out.at(
                         file,
                         ch,

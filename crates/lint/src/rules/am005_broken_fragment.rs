@@ -32,8 +32,9 @@ impl Rule for BrokenFragment {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (file, ch) in cx.sources() {
-            for link in ch.doc.links.iter().filter(|l| is_checkable_link(l)) {
-                let (target, fragment) = match link.target(file) {
+            let links = ch.links_with_targets();
+            for (link, target) in links.filter(|(l, _)| is_checkable_link(l)) {
+                let (target, fragment) = match target {
                     LinkTarget::SamePage(f) => (Some(ch), f),
                     LinkTarget::Local {
                         path,

@@ -135,7 +135,9 @@ fn def_dest_span(source: &str, def: Span) -> Option<Span> {
 /// The destination inside `](dest "title")`, searched from `from` to `end`.
 fn inline_dest_span(source: &str, from: usize, end: usize) -> Option<Span> {
     let text = source.get(from..end)?;
-    let open = text.find("](")? + 2;
+    // The first `](` (memchr for `]`: no substring searcher per link).
+    let bytes = text.as_bytes();
+    let open = memchr::memchr_iter(b']', bytes).find(|&i| bytes.get(i + 1) == Some(&b'('))? + 2;
     let rest = &text[open..];
     let ws = rest.len() - rest.trim_start().len();
     let start = open + ws;
