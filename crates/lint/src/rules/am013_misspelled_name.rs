@@ -275,10 +275,7 @@ fn prose_tokens<'s>(src: &'s str, skip: &[Span], min_len: usize) -> Vec<(Span, &
         let Some(start) = next_alnum(bytes, i) else {
             return out;
         };
-        i = bytes[start..]
-            .iter()
-            .position(|b| !b.is_ascii_alphanumeric())
-            .map_or(bytes.len(), |p| start + p);
+        i = next_class(bytes, start, false).unwrap_or(bytes.len());
         while skip.get(k).is_some_and(|s| s.end <= start) {
             k += 1;
         }
@@ -299,25 +296,55 @@ fn prose_tokens<'s>(src: &'s str, skip: &[Span], min_len: usize) -> Vec<(Span, &
     }
 }
 
-/// The first ASCII letter or digit at or after `i`. CJK text is all bytes
-/// of 0x80 and above: eight of those are passed over at once.
-fn next_alnum(bytes: &[u8], mut i: usize) -> Option<usize> {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    while i < bytes.len() {
-        if let Some(chunk) = bytes
-            .get(i..i + 8)
-            .and_then(|c| <[u8; 8]>::try_from(c).ok())
-            && u64::from_ne_bytes(chunk) & HIGH == HIGH
-        {
-            i += 8;
-            continue;
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` (little-endian) that is an ASCII
+/// letter or digit: SWAR range checks on eight bytes at once (no carries:
+/// every sum stays below 0x100 in its byte).
+fn alnum_mask(word: u64) -> u64 {
+    let low = word & !HIGH;
+    let in_range = |x: u64, lo: u64, hi: u64| {
+        let at_least_lo = x + (0x80 - lo) * ONES;
+        let above_hi = x + (0x7F - hi) * ONES;
+        at_least_lo & !above_hi & HIGH
+    };
+    // `| 0x20` folds A–Z onto a–z and moves nothing else into a–z.
+    let letters = in_range(low | 0x20 * ONES, b'a'.into(), b'z'.into());
+    let digits = in_range(low, b'0'.into(), b'9'.into());
+    (letters | digits) & !word & HIGH
+}
+
+/// The eight bytes at `i`, if there are eight.
+fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
+    let chunk = bytes.get(i..i + 8)?;
+    <[u8; 8]>::try_from(chunk).ok().map(u64::from_le_bytes)
+}
+
+/// The first byte at or after `i` that is (`want`) or is not an ASCII letter
+/// or digit; eight bytes a step.
+fn next_class(bytes: &[u8], mut i: usize, want: bool) -> Option<usize> {
+    while let Some(word) = word_at(bytes, i) {
+        let mask = if want {
+            alnum_mask(word)
+        } else {
+            !alnum_mask(word) & HIGH
+        };
+        if mask != 0 {
+            return Some(i + mask.trailing_zeros() as usize / 8);
         }
-        if bytes[i].is_ascii_alphanumeric() {
-            return Some(i);
-        }
-        i += 1;
+        i += 8;
     }
-    None
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|b| b.is_ascii_alphanumeric() == want)
+        .map(|p| i + p)
+}
+
+/// The first ASCII letter or digit at or after `i`.
+fn next_alnum(bytes: &[u8], i: usize) -> Option<usize> {
+    next_class(bytes, i, true)
 }
 
 /// Code, link destinations, bare URLs, HTML tags and comments.
@@ -489,6 +516,28 @@ mod tests {
         assert!(all.clone().all(|w| !w.contains('#') && !w.is_empty()));
         // `MTTQ` is the shortest ASCII misspelling.
         assert_eq!(lists.min_token_len, 4);
+    }
+
+    #[test]
+    fn alnum_mask_agrees_with_the_byte_test() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut word = [b'~'; 8];
+                word[at] = b;
+                let mask = super::alnum_mask(u64::from_le_bytes(word));
+                let want = if b.is_ascii_alphanumeric() {
+                    0x80u64 << (8 * at)
+                } else {
+                    0
+                };
+                assert_eq!(mask, want, "byte {b:#04x} at {at}");
+            }
+        }
+        let mixed = *b"a\xE4Z9 _\x80z";
+        assert_eq!(
+            super::alnum_mask(u64::from_le_bytes(mixed)),
+            0x8000_0000_8080_0080
+        );
     }
 
     #[test]

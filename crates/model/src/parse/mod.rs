@@ -105,10 +105,13 @@ pub(crate) fn parse_with_lines(
 
 impl<'s> Walker<'s> {
     fn new(source: &'s str, defs: Vec<(String, Span, String)>) -> Self {
+        // Room for what a typical page holds (a text run every ~50 bytes, a
+        // link or list item every few hundred), so the vectors rarely grow.
+        let per = |bytes: usize| source.len() / bytes + 4;
         Walker {
             source,
             defs,
-            links: Vec::new(),
+            links: Vec::with_capacity(per(400)),
             headings: Vec::new(),
             anchors: Vec::new(),
             code_blocks: Vec::new(),
@@ -118,13 +121,13 @@ impl<'s> Walker<'s> {
             open_code: None,
             ids: IdAllocator::default(),
             footnotes: headings::Footnotes::default(),
-            items: Vec::new(),
+            items: Vec::with_capacity(per(300)),
             item_stack: Vec::new(),
             lists: Vec::new(),
             finished_top_lists: Vec::new(),
             group: None,
-            text_runs: Vec::new(),
-            prose: Vec::new(),
+            text_runs: Vec::with_capacity(per(50)),
+            prose: Vec::with_capacity(per(60)),
             html: Vec::new(),
             blockquote_depth: 0,
             intro: None,
