@@ -1,51 +1,56 @@
 #!/usr/bin/env bash
 # Lint on the 3 MB corpus side by side with `lychee --dump` (link extraction only), runs
 # alternating so machine load hits both; prints each run (with the 1-minute load average
-# when it started) and the medians.
+# when it started), the medians and lint's ratio to lychee.
 #
-#   cargo bench -p archmanual-lint --bench throughput   # writes target/lint-bench-corpus
+#   scripts/lint-bench-corpus.py                         # writes target/lint-bench-corpus
 #   cargo build --release --bin archmanual
 #   scripts/lint-vs-lychee.sh [RUNS]                     # default 9; LYCHEE=/path/to/lychee
 #
 # BEFORE=/path/to/an/older/archmanual adds a third column (the same runs, alternating).
+# Times come from wait4(2): wall in ms, user+sys CPU in ms (µs resolution, not
+# /usr/bin/time's 10 ms), peak RSS in KiB.
 set -euo pipefail
 runs=${1:-9}
 root=$(cd "$(dirname "$0")/.." && pwd)
-am="$root/target/release/archmanual"
-lychee=${LYCHEE:-lychee}
-before=${BEFORE:-}
 cd "$root/target/lint-bench-corpus"
-tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
-# wall s, user+sys CPU s, max RSS KiB
-t() {
-  /usr/bin/time -o "$tmp" -f "%e %U %S %M" "$@" > /dev/null 2>&1 || true
-  awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$tmp"
+exec python3 - "$runs" "$root/target/release/archmanual" "${LYCHEE:-lychee}" "${BEFORE:-}" <<'EOF'
+import os, shutil, statistics, subprocess, sys, time
+
+runs, am, lychee, before = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+lychee = shutil.which(lychee) or lychee
+cmds = {
+    "archmanual lint": [am, "lint", "--book", ".", "--format", "json"],
+    "lychee --dump": [lychee, "--dump", "--offline", "--no-progress", "src/**/*.md"],
 }
-lint() { t "$1" lint --book . --format json; }
-dump() { t "$lychee" --dump --offline --no-progress 'src/**/*.md'; }
-lint "$am" > /dev/null # warm the page cache
-dump > /dev/null
-declare -a A L B LOAD
-for i in $(seq "$runs"); do
-  LOAD+=("$(cut -d' ' -f1 /proc/loadavg)")
-  A+=("$(lint "$am")")
-  L+=("$(dump)")
-  line="run $i (load ${LOAD[-1]}): archmanual lint ${A[-1]} | lychee --dump ${L[-1]}"
-  if [[ -n "$before" ]]; then
-    B+=("$(lint "$before")")
-    line+=" | before ${B[-1]}"
-  fi
-  echo "$line   (wall s, user+sys s, max RSS KiB)"
-done
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-for k in 1 2 3; do
-  name=$(echo "wall user+sys maxRSS" | cut -d' ' -f$k)
-  line="median $name: archmanual lint $(printf '%s\n' "${A[@]}" | cut -d' ' -f$k | median)"
-  line+=", lychee --dump $(printf '%s\n' "${L[@]}" | cut -d' ' -f$k | median)"
-  if [[ -n "$before" ]]; then
-    line+=", before $(printf '%s\n' "${B[@]}" | cut -d' ' -f$k | median)"
-  fi
-  echo "$line"
-done
-echo "load average (1 min) at the runs: ${LOAD[*]}"
+if before:
+    cmds["before"] = [before, "lint", "--book", ".", "--format", "json"]
+
+
+def run(cmd):
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, ru = os.wait4(p.pid, 0)
+    wall = (time.perf_counter() - t) * 1000
+    return wall, (ru.ru_utime + ru.ru_stime) * 1000, ru.ru_maxrss
+
+
+for cmd in cmds.values():  # warm the page cache
+    run(cmd)
+results = {name: [] for name in cmds}
+loads = []
+for i in range(1, runs + 1):
+    loads.append(os.getloadavg()[0])
+    line = []
+    for name, cmd in cmds.items():
+        r = run(cmd)
+        results[name].append(r)
+        line.append(f"{name} {r[0]:.0f} {r[1]:.0f} {r[2]}")
+    print(f"run {i} (load {loads[-1]:.2f}): " + " | ".join(line) + "   (wall ms, user+sys ms, max RSS KiB)")
+medians = {n: [statistics.median(r[k] for r in rs) for k in range(3)] for n, rs in results.items()}
+for k, what in enumerate(["wall ms", "user+sys ms", "max RSS KiB"]):
+    print(f"median {what}: " + ", ".join(f"{n} {m[k]:.0f}" for n, m in medians.items()))
+lint, ly = medians["archmanual lint"], medians["lychee --dump"]
+print(f"lint / lychee: wall {lint[0] / ly[0]:.2f}x, CPU {lint[1] / ly[1]:.2f}x")
+print("load average (1 min) at the runs: " + " ".join(f"{l:.2f}" for l in loads))
+EOF

@@ -48,7 +48,7 @@ impl Rule for MissingFile {
                         "link to a page inside `book/`, or use the full https:// URL of the file in the repository"
                             .into(),
                     );
-                } else if !resolves(cx.book, &path) {
+                } else if !resolves(cx.book, path) {
                     out.at(
                         file,
                         ch,

@@ -36,7 +36,7 @@ impl Rule for ReadmeLink {
                 let is_readme = path
                     .file_name()
                     .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case("README.md"));
-                if !is_readme || !cx.book.has_file(&path) {
+                if !is_readme || !cx.book.has_file(path) {
                     continue;
                 }
                 let span = dest_span(link);

@@ -34,7 +34,7 @@ impl Rule for MissingImage {
                 else {
                     continue;
                 };
-                if *escapes_root || (!path.as_os_str().is_empty() && !cx.book.has_file(&path)) {
+                if *escapes_root || (!path.as_os_str().is_empty() && !cx.book.has_file(path)) {
                     out.at(
                         file,
                         ch,

@@ -40,7 +40,7 @@ impl Rule for BrokenFragment {
                         path,
                         fragment: Some(f),
                         escapes_root: false,
-                    } => (target_chapter(cx, &path), f),
+                    } => (target_chapter(cx, path), f),
                     _ => continue,
                 };
                 let Some(target) = target else { continue };
@@ -53,11 +53,11 @@ impl Rule for BrokenFragment {
                 // Entry anchors are written at build time by the catalog; the
                 // model computes the same ones, so links to them are checked too.
                 if fragment.starts_with(archmanual_model::ENTRY_ANCHOR_PREFIX)
-                    && archmanual_model::entry_anchors(&target.doc).contains(&fragment)
+                    && archmanual_model::entry_anchors(&target.doc).contains(fragment)
                 {
                     continue;
                 }
-                let best = closest(target, &fragment);
+                let best = closest(target, fragment);
                 let page = target
                     .source_path
                     .as_deref()

@@ -310,7 +310,7 @@ fn alnum_mask(word: u64) -> u64 {
         at_least_lo & !above_hi & HIGH
     };
     // `| 0x20` folds A–Z onto a–z and moves nothing else into a–z.
-    let letters = in_range(low | 0x20 * ONES, b'a'.into(), b'z'.into());
+    let letters = in_range(low | (0x20 * ONES), b'a'.into(), b'z'.into());
     let digits = in_range(low, b'0'.into(), b'9'.into());
     (letters | digits) & !word & HIGH
 }
