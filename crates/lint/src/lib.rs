@@ -13,7 +13,9 @@ pub mod select;
 mod suppress;
 mod text;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 pub use archmanual_diagnostics::{Diagnostic, Fix, Location, Severity};
@@ -143,7 +145,7 @@ pub struct Book {
     /// The GitHub snapshot (`<src>/github-repos.json` unless book.toml says otherwise), when present.
     pub snapshot: Option<Snapshot>,
     /// Every file under the source directory, relative to it, `/`-separated.
-    pub files: HashSet<PathBuf>,
+    pub files: FxHashSet<PathBuf>,
     /// The text of SUMMARY.md (empty when the book was built from a model).
     pub summary: String,
     /// SUMMARY.md parsed (for the positions of its links), when loaded from disk.
@@ -222,7 +224,7 @@ impl Book {
         src_dir: PathBuf,
         model: BookModel,
         snapshot: Option<Snapshot>,
-        files: HashSet<PathBuf>,
+        files: FxHashSet<PathBuf>,
     ) -> Book {
         Book {
             root,
@@ -261,25 +263,24 @@ impl Book {
 }
 
 /// Every file under `src_dir`, relative to it.
-fn book_files(src_dir: &Path) -> HashSet<PathBuf> {
-    let mut files = HashSet::new();
+fn book_files(src_dir: &Path) -> FxHashSet<PathBuf> {
+    let mut files = FxHashSet::default();
     walk(src_dir, Path::new(""), &mut files);
     files
 }
 
-fn walk(dir: &Path, rel: &Path, out: &mut HashSet<PathBuf>) {
+fn walk(dir: &Path, rel: &Path, out: &mut FxHashSet<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
+        if name.as_encoded_bytes().first() == Some(&b'.') {
             continue;
         }
-        let path = entry.path();
         let rel_path = rel.join(&name);
         match entry.file_type() {
-            Ok(t) if t.is_dir() => walk(&path, &rel_path, out),
+            Ok(t) if t.is_dir() => walk(&entry.path(), &rel_path, out),
             Ok(_) => {
                 out.insert(rel_path);
             }
@@ -293,13 +294,13 @@ fn walk(dir: &Path, rel: &Path, out: &mut HashSet<PathBuf>) {
 pub struct Context<'a> {
     /// The book being linted.
     pub book: &'a Book,
-    by_path: HashMap<&'a Path, usize>,
+    by_path: FxHashMap<&'a Path, usize>,
 }
 
 impl<'a> Context<'a> {
     /// Indexes `book` for the rules.
     pub fn new(book: &'a Book) -> Self {
-        let mut by_path = HashMap::new();
+        let mut by_path = FxHashMap::default();
         for (i, c) in book.model.chapters.iter().enumerate() {
             if let Some(p) = &c.source_path {
                 by_path.insert(p.as_path(), i);

@@ -1,5 +1,4 @@
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use rustc_hash::FxHashSet;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -53,27 +52,9 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
 /// misspelling, which `--fix` corrects); `None` if it is fine.
 type Verdict<'a> = Option<(&'a str, bool)>;
 
-/// A map keyed by short ASCII tokens: FxHash (as in rustc) instead of
-/// SipHash, whose flooding resistance buys nothing for a book's own words.
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// Maps keyed by the book's own words: FxHash (as in rustc) instead of
+/// SipHash, whose flooding resistance buys nothing here.
+type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// The entries of a word list: lines without `#` comments, trimmed, non-empty.
 fn entries(list: &'static str) -> impl Iterator<Item = &'static str> {
@@ -145,18 +126,33 @@ impl Rule for MisspelledName {
             chapters.iter().flat_map(|c| c.4.iter().flatten()),
         );
         // Every distinct spelling is counted and judged once (the book
-        // repeats most words many times): token → (occurrences, verdict).
-        let mut seen: FxMap<&str, (usize, Verdict<'_>)> = FxMap::default();
-        for &(_, token) in chapters.iter().flat_map(|c| &c.3) {
-            seen.entry(token).or_default().0 += 1;
-        }
-        for (token, (count, verdict)) in &mut seen {
-            *verdict = match lists.correction(token) {
+        // repeats most words many times); each token keeps its spelling's
+        // index, so it is hashed once.
+        let mut index: FxMap<&str, usize> = FxMap::default();
+        let mut distinct: Vec<(&str, usize)> = Vec::new();
+        let token_ids: Vec<Vec<usize>> = chapters
+            .iter()
+            .map(|c| {
+                c.3.iter()
+                    .map(|&(_, token)| {
+                        let id = *index.entry(token).or_insert_with(|| {
+                            distinct.push((token, 0));
+                            distinct.len() - 1
+                        });
+                        distinct[id].1 += 1;
+                        id
+                    })
+                    .collect()
+            })
+            .collect();
+        let verdicts: Vec<Verdict<'_>> = distinct
+            .iter()
+            .map(|&(token, count)| match lists.correction(token) {
                 Some(good) => Some((good, true)),
-                None => dict.suggest(token, *count).map(|good| (good, false)),
-            };
-        }
-        for (file, ch, skip, prose, repos) in &chapters {
+                None => dict.suggest(token, count).map(|good| (good, false)),
+            })
+            .collect();
+        for ((file, ch, skip, prose, repos), ids) in chapters.iter().zip(&token_ids) {
             let (file, ch) = (*file, *ch);
             let src = ch.doc.source.as_str();
             // Known CJK misspellings: substring matches (SIMD memmem).
@@ -168,8 +164,8 @@ impl Rule for MisspelledName {
                     }
                 }
             }
-            for &(span, token) in prose {
-                if let Some(&(_, Some((good, fix)))) = seen.get(token)
+            for (&(span, token), &id) in prose.iter().zip(ids) {
+                if let Some((good, fix)) = verdicts[id]
                     && !quoted(lists, src, span.start)
                 {
                     report(out, file, ch, span, token, good, fix);
@@ -383,10 +379,10 @@ fn merge(mut spans: Vec<Span>) -> Vec<Span> {
 /// Known names.
 struct Dictionary {
     /// Lower-cased spellings that are never reported.
-    known: HashSet<String>,
+    known: FxHashSet<String>,
     /// Names misspellings are compared with, by first letter: lower-cased
     /// and canonical, shortest first.
-    candidates: HashMap<u8, Vec<(String, String)>>,
+    candidates: FxMap<u8, Vec<(String, String)>>,
 }
 
 impl Dictionary {
@@ -395,9 +391,9 @@ impl Dictionary {
         lists: &Lists,
         entry_repos: impl Iterator<Item = &'r String>,
     ) -> Dictionary {
-        let mut known: HashSet<String> =
+        let mut known: FxHashSet<String> =
             lists.ordinary_words.iter().map(|w| w.to_string()).collect();
-        let mut candidates: HashMap<String, String> = HashMap::new();
+        let mut candidates: FxMap<String, String> = FxMap::default();
         for name in &lists.known_names {
             known.insert(name.to_lowercase());
             candidates.insert(name.to_lowercase(), name.to_string());
@@ -420,7 +416,7 @@ impl Dictionary {
                 }
             }
         }
-        let mut by_letter: HashMap<u8, Vec<(String, String)>> = HashMap::new();
+        let mut by_letter: FxMap<u8, Vec<(String, String)>> = FxMap::default();
         for (lower, canonical) in candidates {
             if lower.len() >= 5 {
                 by_letter
