@@ -51,12 +51,13 @@ impl Generator<'_> {
             }
         }
         paragraph(&mut ev, |ev| {
-            let mut parts = vec![format!(
-                "{}共 {} 个分类、{} 个条目",
-                ch.name,
-                rows.len(),
-                total
-            )];
+            // Theory indexes group articles, not projects: no "0 个条目".
+            let count = if total > 0 {
+                format!("{}共 {} 个分类、{total} 个条目", ch.name, rows.len())
+            } else {
+                format!("{}共 {} 个分类", ch.name, rows.len())
+            };
+            let mut parts = vec![count];
             if self.config.intro && !rows.is_empty() {
                 parts.push(
                     if advice_rows == rows.len() {
@@ -89,19 +90,28 @@ impl Generator<'_> {
         if !rows.is_empty() {
             heading(&mut ev, HeadingLevel::H2, |ev| text(ev, "子分类"));
             let column = if advice_rows > 0 { "要点" } else { "简介" };
-            table(
-                &mut ev,
-                &["分类", column, "条目数"],
-                rows.len(),
-                |ev, r| {
-                    let (c, name, intro, count) = &rows[r];
-                    cell(ev, |ev| {
-                        nowrap(ev, |ev| self.chapter_link(ev, &here, *c, name))
-                    });
-                    cell(ev, |ev| text(ev, intro));
-                    cell(ev, |ev| text(ev, &count.to_string()));
-                },
-            );
+            // The count column only where some category has entries.
+            let headers: &[&str] = if total > 0 {
+                &["分类", column, "条目数"]
+            } else {
+                &["分类", column]
+            };
+            table(&mut ev, headers, rows.len(), |ev, r| {
+                let (c, name, intro, count) = &rows[r];
+                cell(ev, |ev| {
+                    nowrap(ev, |ev| self.chapter_link(ev, &here, *c, name))
+                });
+                cell(ev, |ev| text(ev, intro));
+                if total > 0 {
+                    // A category whose projects are on another page (its
+                    // text names it) is not empty: no count, not a 0.
+                    let count = match count {
+                        0 => "—".to_string(),
+                        n => n.to_string(),
+                    };
+                    cell(ev, |ev| text(ev, &count));
+                }
+            });
         }
 
         for c in self.model.descendants(i) {
