@@ -7,7 +7,7 @@ use archmanual_model::Entry;
 use mdbook_markdown::pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use super::advice::selection_sentence;
-use super::markdown::{Events, cell, heading, nowrap, paragraph, render, table, text};
+use super::markdown::{Events, cell, heading, keep_words, paragraph, render, table, text};
 use super::{Generator, Page};
 
 impl Generator<'_> {
@@ -99,7 +99,7 @@ impl Generator<'_> {
             table(&mut ev, headers, rows.len(), |ev, r| {
                 let (c, name, intro, count) = &rows[r];
                 cell(ev, |ev| {
-                    nowrap(ev, |ev| self.chapter_link(ev, &here, *c, name))
+                    keep_words(ev, |ev| self.chapter_link(ev, &here, *c, name))
                 });
                 cell(ev, |ev| text(ev, intro));
                 if total > 0 {

@@ -28,11 +28,12 @@ pub(super) fn heading(ev: &mut Events, level: HeadingLevel, inner: impl FnOnce(&
     ev.push(Event::End(TagEnd::Heading(level)));
 }
 
-/// Keeps short cells on one line: next to a long column, browsers would
-/// otherwise break a Chinese name after every character.
-pub(super) fn nowrap(ev: &mut Events, inner: impl FnOnce(&mut Events)) {
+/// Text that breaks only at spaces: CJK names stay whole (`配置中心` never
+/// becomes `配置中` / `心`), yet a long name with spaces can still wrap, so
+/// on a phone the column beside it keeps its room (`nowrap` did not).
+pub(super) fn keep_words(ev: &mut Events, inner: impl FnOnce(&mut Events)) {
     ev.push(Event::InlineHtml(CowStr::from(
-        r#"<span style="white-space: nowrap">"#,
+        r#"<span style="word-break: keep-all">"#,
     )));
     inner(ev);
     ev.push(Event::InlineHtml(CowStr::from("</span>")));
@@ -67,7 +68,7 @@ pub(super) fn table(
     ])));
     ev.push(Event::Start(Tag::TableHead));
     for h in header {
-        cell(ev, |ev| nowrap(ev, |ev| text(ev, h)));
+        cell(ev, |ev| keep_words(ev, |ev| text(ev, h)));
     }
     ev.push(Event::End(TagEnd::TableHead));
     for r in 0..rows {
