@@ -1,10 +1,12 @@
 //! `{{#catalog}}` on a page with other content: replaced in place, or an error with
 //! file:line:col — never left in the page as raw text.
 
+mod common;
+
 use archmanual_diagnostics::Severity;
 use archmanual_model::ParseOptions;
-use mdbook_catalog::{CatalogConfig, codes, process};
-use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use mdbook_catalog::{CatalogConfig, codes};
+use mdbook_preprocessor::book::{BookItem, Chapter};
 
 /// A book whose `t/index.md` page is `page`, with one child category.
 fn run(page: &str) -> (String, Vec<archmanual_diagnostics::Diagnostic>) {
@@ -17,20 +19,7 @@ fn run(page: &str) -> (String, Vec<archmanual_diagnostics::Diagnostic>) {
     );
     let mut theme = Chapter::new("主题", page.into(), "t/index.md", vec![]);
     theme.sub_items.push(BookItem::Chapter(child));
-    let mut book = Book::new();
-    book.items.push(BookItem::Chapter(theme));
-    let (book, diagnostics) = process(
-        book,
-        &ParseOptions::default(),
-        &CatalogConfig::default(),
-        None,
-        &std::env::temp_dir(),
-    )
-    .unwrap();
-    let BookItem::Chapter(theme) = &book.items[0] else {
-        unreachable!()
-    };
-    (theme.content.clone(), diagnostics)
+    common::process_theme(theme)
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! The subcategory table of a generated index page.
 
-use archmanual_model::ParseOptions;
-use mdbook_catalog::{CatalogConfig, process};
-use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+mod common;
+
+use mdbook_preprocessor::book::{BookItem, Chapter};
 
 /// A category page under 主题.
 fn category(name: &str, content: &str, path: &str) -> BookItem {
@@ -18,21 +18,9 @@ fn category(name: &str, content: &str, path: &str) -> BookItem {
 fn theme_index(children: Vec<BookItem>) -> String {
     let mut theme = Chapter::new_draft("主题", vec![]);
     theme.sub_items = children;
-    let mut book = Book::new();
-    book.items.push(BookItem::Chapter(theme));
-    let (book, diagnostics) = process(
-        book,
-        &ParseOptions::default(),
-        &CatalogConfig::default(),
-        None,
-        &std::env::temp_dir(),
-    )
-    .unwrap();
+    let (page, diagnostics) = common::process_theme(theme);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let BookItem::Chapter(theme) = &book.items[0] else {
-        unreachable!()
-    };
-    theme.content.clone()
+    page
 }
 
 /// The table row whose first cell links `name`, cut into trimmed cells.
