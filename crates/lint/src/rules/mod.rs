@@ -48,6 +48,7 @@ mod am018_missing_chapter;
 mod am019_diagram;
 mod am020_editing_trace;
 mod am021_unused_suppression;
+mod am022_licence_heading;
 mod common;
 
 use crate::Rule;
@@ -75,4 +76,5 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &am019_diagram::Diagram,
     &am020_editing_trace::EditingTrace,
     &am021_unused_suppression::UnusedSuppression,
+    &am022_licence_heading::LicenceHeading,
 ];
