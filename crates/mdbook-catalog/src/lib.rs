@@ -112,6 +112,24 @@ impl ArchPreprocessor for Catalog {
                     None
                 }
             }
+            // The map shows stars whenever the snapshot has them.
+            (_, None) => {
+                let path = src_dir.join(&config.snapshot);
+                match path.exists().then(|| StarLookup::from_snapshot_file(&path)) {
+                    Some(Ok(stars)) => Some(stars),
+                    Some(Err(e)) => {
+                        // Only the map's star marks need it: warn, do not fail.
+                        self.sink.push(Diagnostic::new(
+                            codes::NO_SNAPSHOT,
+                            Severity::Warning,
+                            &config.snapshot,
+                            format!("{e}; the technology map shows no stars"),
+                        ));
+                        None
+                    }
+                    None => None,
+                }
+            }
             _ => self.stars.clone(),
         };
         let options = ParseOptions::from_config(&ctx.config);
@@ -152,33 +170,14 @@ pub fn process(
     stars: Option<&StarLookup>,
     src_dir: &Path,
 ) -> std::result::Result<(Book, Vec<Diagnostic>), CatalogError> {
-    let model = BookModel::from_book(&book, options);
-    let mut diagnostics = entry_diagnostics(&model);
-    let kinds = page_kinds(&model, &mut diagnostics);
-
-    // Virtual paths for generated drafts, children first so nested drafts
-    // know their own paths.
-    let taken: HashSet<PathBuf> = model
-        .chapters
-        .iter()
-        .filter_map(|c| c.path.clone())
-        .collect();
-    let mut paths: Vec<Option<PathBuf>> = model.chapters.iter().map(|c| c.path.clone()).collect();
-    let mut used = taken.clone();
-    for (i, kind) in kinds.iter().enumerate().rev() {
-        if matches!(kind, Some((_, Placement::Page))) && paths[i].is_none() {
-            let p = paths::virtual_path(&model, i, &used, src_dir);
-            used.insert(p.clone());
-            paths[i] = Some(p);
-        }
-    }
-
-    let parts = root_parts(&book, &model);
-    let anchors: Vec<Vec<String>> = model
-        .chapters
-        .iter()
-        .map(|c| archmanual_model::entry_anchors(&c.doc))
-        .collect();
+    let Prepared {
+        model,
+        mut diagnostics,
+        kinds,
+        paths,
+        parts,
+        anchors,
+    } = prepare(&book, options, src_dir);
     let generator = generate::Generator {
         model: &model,
         paths: &paths,
@@ -238,6 +237,83 @@ pub fn process(
         write_back(item, &mut index, &paths, &mut pages);
     }
     Ok((book, diagnostics))
+}
+
+/// What generating pages needs: the model, each chapter's page kind, the
+/// page paths (virtual ones for drafts), SUMMARY parts and entry anchors.
+struct Prepared {
+    model: BookModel,
+    diagnostics: Vec<Diagnostic>,
+    kinds: Vec<Option<(PageKind, Placement)>>,
+    paths: Vec<Option<PathBuf>>,
+    parts: Vec<Option<String>>,
+    anchors: Vec<Vec<String>>,
+}
+
+fn prepare(book: &Book, options: &ParseOptions, src_dir: &Path) -> Prepared {
+    let model = BookModel::from_book(book, options);
+    let mut diagnostics = entry_diagnostics(&model);
+    let kinds = page_kinds(&model, &mut diagnostics);
+
+    // Virtual paths for generated drafts, children first so nested drafts
+    // know their own paths.
+    let taken: HashSet<PathBuf> = model
+        .chapters
+        .iter()
+        .filter_map(|c| c.path.clone())
+        .collect();
+    let mut paths: Vec<Option<PathBuf>> = model.chapters.iter().map(|c| c.path.clone()).collect();
+    let mut used = taken.clone();
+    for (i, kind) in kinds.iter().enumerate().rev() {
+        if matches!(kind, Some((_, Placement::Page))) && paths[i].is_none() {
+            let p = paths::virtual_path(&model, i, &used, src_dir);
+            used.insert(p.clone());
+            paths[i] = Some(p);
+        }
+    }
+
+    let parts = root_parts(book, &model);
+    let anchors: Vec<Vec<String>> = model
+        .chapters
+        .iter()
+        .map(|c| archmanual_model::entry_anchors(&c.doc))
+        .collect();
+    Prepared {
+        model,
+        diagnostics,
+        kinds,
+        paths,
+        parts,
+        anchors,
+    }
+}
+
+/// The technology map as a standalone SVG file (for a README), or `None`
+/// when no page has `{{#catalog map}}`. Links go to the built pages
+/// (`.html`), relative to the map page, or under `base_url` when given
+/// (e.g. `https://archmanual.github.io/archmanual/`).
+pub fn map_svg(
+    book: &Book,
+    options: &ParseOptions,
+    config: &CatalogConfig,
+    stars: Option<&StarLookup>,
+    src_dir: &Path,
+    base_url: Option<&str>,
+) -> Option<String> {
+    let prep = prepare(book, options, src_dir);
+    let i = prep
+        .kinds
+        .iter()
+        .position(|k| matches!(k, Some((PageKind::Map, _))))?;
+    let generator = generate::Generator {
+        model: &prep.model,
+        paths: &prep.paths,
+        config,
+        stars,
+        parts: &prep.parts,
+        anchors: &prep.anchors,
+    };
+    Some(generator.standalone_map(i, base_url))
 }
 
 /// The SUMMARY.md part title each top-level chapter sits under, by chapter
@@ -343,15 +419,35 @@ pub fn entry_diagnostics(model: &BookModel) -> Vec<Diagnostic> {
 
 /// Malformed entries of one chapter, as errors.
 fn entry_problems(file: &Path, doc: &Document) -> Vec<Diagnostic> {
-    doc.entry_problems
+    // An entry broken by a Chinese input method's full-width brackets is
+    // named as such, in lint's (AM015's) words; a full-width `：` separator
+    // does not break the entry, so it only fails lint.
+    let slips = doc.ime_slips();
+    let slip_lines: Vec<usize> = slips.iter().map(|s| doc.location(s.span).line).collect();
+    let broken_by_slip = doc.entry_problems.iter().flat_map(|p| match &p.kind {
+        archmanual_model::EntryProblemKind::MixedList { bullet_lines, .. } => bullet_lines.clone(),
+        _ => vec![doc.location(p.span).line],
+    });
+    let broken: Vec<usize> = broken_by_slip.filter(|l| slip_lines.contains(l)).collect();
+    let slipped = slips
         .iter()
-        .map(|p| {
-            let (message, help) = p.message();
+        .filter(|s| s.kind == archmanual_model::SlipKind::LinkSyntax)
+        .filter(|s| broken.contains(&doc.location(s.span).line))
+        .map(|s| {
+            let (message, help) = s.message(&doc.source);
             Diagnostic::new(codes::MALFORMED_ENTRY, Severity::Error, file, message)
-                .at(doc.location(p.span))
-                .with_help(help)
-        })
-        .collect()
+                .at(doc.location(s.span))
+                .with_help(format!("{help} (`archmanual lint --fix` does it)"))
+        });
+    let rest = doc.entry_problems_beside_slips(&slips).into_iter().map(|p| {
+        let (message, help) = p.message();
+        Diagnostic::new(codes::MALFORMED_ENTRY, Severity::Error, file, message)
+            .at(doc.location(p.span))
+            .with_help(help)
+    });
+    let mut all: Vec<Diagnostic> = slipped.chain(rest).collect();
+    all.sort_by_key(|d| d.location.map(|l| (l.line, l.column)));
+    all
 }
 
 /// Which chapters become generated pages, and where the generated text goes.
@@ -445,4 +541,26 @@ fn directive(file: &Path, doc: &Document) -> (Option<(PageKind, Placement)>, Vec
     }
     let line = archmanual_model::Span::new(line_start, line_end);
     (Some((kind, Placement::Line(line))), problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An entry broken by a full-width bracket fails the build with the
+    /// slip named as lint's AM015 names it, not as a "mixed list".
+    #[test]
+    fn input_method_slip_is_named_in_the_build_error() {
+        let md = "# 消息队列\n\n- [Kafka](https://github.com/apache/kafka) - 日志。\n- ［NATS](https://github.com/nats-io/nats-server) - 消息系统。\n- [Pulsar](https://github.com/apache/pulsar) ： 云原生消息。\n";
+        let doc = Document::parse(md, &ParseOptions::default());
+        let found = entry_problems(Path::new("mq.md"), &doc);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        let d = &found[0];
+        assert_eq!(d.code, codes::MALFORMED_ENTRY);
+        assert_eq!(d.location.map(|l| (l.line, l.column)), Some((4, 3)));
+        let slip = &doc.ime_slips()[0];
+        assert_eq!(d.message, slip.message(md).0);
+        assert!(d.message.contains("full-width `［`"), "{}", d.message);
+        assert!(!d.message.contains("mixes"), "{}", d.message);
+    }
 }

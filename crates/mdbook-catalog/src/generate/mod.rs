@@ -9,6 +9,7 @@
 mod advice;
 mod index;
 mod map;
+mod map_svg;
 mod markdown;
 mod stars;
 
