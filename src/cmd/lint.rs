@@ -48,6 +48,27 @@ pub(crate) struct Args {
     fix: bool,
     #[command(flatten)]
     select: SelectArgs,
+    #[command(flatten)]
+    lang: LangArg,
+}
+
+/// `--lang` (shared by `lint` and `review`).
+#[derive(Debug, Default, clap::Args)]
+pub(crate) struct LangArg {
+    /// Language of messages, help and fix lines: `zh` or `en`. Default: `[book] language` of book.toml (`zh`, `zh-CN`, `zh-TW` … → zh, anything else → en). JSON and SARIF keep English `message` and add the localised text.
+    #[arg(long, value_parser = ["zh", "en"])]
+    lang: Option<String>,
+}
+
+impl LangArg {
+    /// The chosen language, else the book's.
+    pub(crate) fn resolve(&self, root: &Path) -> archmanual_lint::i18n::Lang {
+        use archmanual_lint::i18n::Lang;
+        self.lang
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or_else(|| Lang::of_book(root))
+    }
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
@@ -85,6 +106,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         sources,
         src_prefix: &prefix,
         color,
+        lang: args.lang.resolve(&args.book),
     };
     let mut out = std::io::stdout().lock();
     match format.write(&report, &mut out).and_then(|()| out.flush()) {

@@ -33,6 +33,8 @@ pub(crate) struct Args {
     pr: Option<u64>,
     #[command(flatten)]
     select: super::lint::SelectArgs,
+    #[command(flatten)]
+    lang: super::lint::LangArg,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
@@ -51,7 +53,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     }
     let changed = git_changed_lines(&repo, &args.base, args.head.as_deref(), &[&prefix])?;
     let sources = book.sources();
-    let payload = build_review(&diagnostics, &sources, &prefix, &changed);
+    // Shown in the book's language (`--lang`).
+    let lang = args.lang.resolve(&args.book);
+    let shown = archmanual_lint::i18n::localise_all(lang, &diagnostics);
+    let payload = build_review(&shown, &sources, &prefix, &changed);
     let code = u8::from(has_errors(&payload, &diagnostics, &prefix));
     if !args.post {
         println!("{}", serde_json::to_string_pretty(&payload)?);
@@ -111,6 +116,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
                 sources: &sources,
                 src_prefix: &prefix,
                 color: false,
+                lang,
             };
             let mut out = std::io::stdout().lock();
             format::by_name("github")

@@ -172,6 +172,68 @@ pub fn render_human(
     color: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    render_human_with(diagnostics, sources, color, &Labels::ENGLISH, out)
+}
+
+/// The words [`render_human_with`] puts before a finding's notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Labels {
+    /// Before the position of a finding without a source excerpt (with
+    /// its separator: `at `).
+    pub at: &'static str,
+    /// Before the help text.
+    pub help: &'static str,
+    /// Before the fix.
+    pub fix: &'static str,
+    /// Shown for an empty side of a fix (text deleted or inserted).
+    pub nothing: &'static str,
+    /// Between a label and its text (`: `, `：`).
+    pub colon: &'static str,
+}
+
+impl Labels {
+    /// `at`, `help`, `fix`.
+    pub const ENGLISH: Labels = Labels {
+        at: "at ",
+        help: "help",
+        fix: "fix",
+        nothing: "(nothing)",
+        colon: ": ",
+    };
+}
+
+/// The fix line's text: what the fix replaces → the replacement, e.g.
+/// `` `Kakfa` → `Kafka` ``; when one side is empty (a deletion or an
+/// insertion), the fix's description first. Without the source: the
+/// description (and the replacement unless the description names it).
+pub fn fix_text(fix: &Fix, source: Option<&str>, labels: &Labels) -> String {
+    let side = |s: &str| {
+        if s.is_empty() {
+            labels.nothing.to_string()
+        } else {
+            format!("`{}`", s.replace('\n', "⏎"))
+        }
+    };
+    let after = side(&fix.replacement);
+    match source.and_then(|s| s.get(fix.start..fix.end)) {
+        Some(before) if !before.is_empty() && !fix.replacement.is_empty() => {
+            format!("{} → {after}", side(before))
+        }
+        Some(before) => format!("{}{}{} → {after}", fix.message, labels.colon, side(before)),
+        None if fix.message.contains(&format!("`{}`", fix.replacement)) => fix.message.clone(),
+        None => format!("{} → {after}", fix.message),
+    }
+}
+
+/// [`render_human`] with the notes' labels in another language (the
+/// diagnostics' own text is shown as it is).
+pub fn render_human_with(
+    diagnostics: &[Diagnostic],
+    sources: &dyn SourceProvider,
+    color: bool,
+    labels: &Labels,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use codespan_reporting::diagnostic::{Diagnostic as CsDiag, Label, Severity as CsSev};
     use codespan_reporting::files::SimpleFiles;
     use codespan_reporting::term::{self, Config};
@@ -193,13 +255,14 @@ pub fn render_human(
                 let id = files.add(d.file.display().to_string(), text.to_string());
                 cs = cs.with_labels(vec![Label::primary(id, loc.start..loc.end)]);
             }
-            _ => notes.push(format!("at {}", d.position())),
+            _ => notes.push(format!("{}{}", labels.at, d.position())),
         }
         if let Some(help) = &d.help {
-            notes.push(format!("help: {help}"));
+            notes.push(format!("{}{}{help}", labels.help, labels.colon));
         }
         if let Some(fix) = &d.fix {
-            notes.push(format!("fix: {} → `{}`", fix.message, fix.replacement));
+            let text = fix_text(fix, sources.source(&d.file), labels);
+            notes.push(format!("{}{}{text}", labels.fix, labels.colon));
         }
         cs = cs.with_notes(notes);
         let result = if color {
@@ -270,5 +333,45 @@ impl DiagnosticSink {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         )
+    }
+}
+
+#[cfg(test)]
+mod fix_line_tests {
+    use super::{Fix, Labels, fix_text};
+
+    fn fix(message: &str, start: usize, end: usize, replacement: &str) -> Fix {
+        Fix {
+            message: message.into(),
+            start,
+            end,
+            replacement: replacement.into(),
+        }
+    }
+
+    #[test]
+    fn the_fix_line_shows_what_is_replaced() {
+        let src = "见 Kakfa 与 http://a.example。";
+        let kafka = fix("write `Kafka`", 4, 9, "Kafka");
+        assert_eq!(
+            fix_text(&kafka, Some(src), &Labels::ENGLISH),
+            "`Kakfa` → `Kafka`"
+        );
+        let https = fix("use https://", 14, 21, "https://");
+        assert_eq!(
+            fix_text(&https, Some(src), &Labels::ENGLISH),
+            "`http://` → `https://`"
+        );
+        let space = fix("remove the space", 3, 4, "");
+        assert_eq!(
+            fix_text(&space, Some(src), &Labels::ENGLISH),
+            "remove the space: ` ` → (nothing)"
+        );
+        // Without the source there is no "before".
+        assert_eq!(fix_text(&kafka, None, &Labels::ENGLISH), "write `Kafka`");
+        assert_eq!(
+            fix_text(&https, None, &Labels::ENGLISH),
+            "use https:// → `https://`"
+        );
     }
 }

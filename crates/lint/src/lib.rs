@@ -7,6 +7,7 @@ pub mod diff;
 pub mod docs;
 pub mod fix;
 pub mod format;
+pub mod i18n;
 pub mod review;
 mod rules;
 pub mod select;

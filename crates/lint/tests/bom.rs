@@ -65,6 +65,7 @@ fn excerpts_are_the_same_with_and_without_the_bom() {
             sources: &sources,
             src_prefix: Path::new("src"),
             color: false,
+            lang: archmanual_lint::i18n::Lang::En,
         };
         let mut out = Vec::new();
         format::by_name("human")

@@ -20,6 +20,7 @@ fn render(name: &str, ds: &[Diagnostic], sources: &HashMap<PathBuf, String>) -> 
         sources,
         src_prefix: Path::new("book"),
         color: false,
+        lang: archmanual_lint::i18n::Lang::En,
     };
     let mut out = Vec::new();
     format::by_name(name)
@@ -217,6 +218,7 @@ fn markdown_and_human_summaries() {
         sources: &sources,
         src_prefix: Path::new("book"),
         color: true,
+        lang: archmanual_lint::i18n::Lang::En,
     };
     let mut coloured = Vec::new();
     format::by_name("human")

@@ -148,6 +148,7 @@ fn render(name: &str, book: &Book, ds: &[Diagnostic]) -> Value {
         sources: &sources,
         src_prefix: Path::new("book"),
         color: false,
+        lang: archmanual_lint::i18n::Lang::En,
     };
     let mut out = Vec::new();
     format::by_name(name)
@@ -190,7 +191,11 @@ fn json_and_sarif_severities_are_the_declared_ones() {
         let rd = render("rdjson", &book, &ds);
         for d in rd["diagnostics"].as_array().unwrap() {
             let code = d["code"]["value"].as_str().unwrap();
-            let want = declared(code).to_ascii_uppercase();
+            // rdjson has no "note": INFO is its lowest severity.
+            let want = match declared(code).as_str() {
+                "note" => "INFO".to_string(),
+                other => other.to_ascii_uppercase(),
+            };
             assert_eq!(d["severity"], want.as_str(), "{code} in rdjson");
         }
     }

@@ -50,9 +50,12 @@ impl Format for Github {
                 "title={}",
                 escape_property(&format!("{} ({})", d.code, rule_name(&d.code)))
             ));
-            let mut message = d.message.clone();
-            if let Some(h) = &d.help {
-                message.push_str("\nhelp: ");
+            let text = crate::i18n::localise(report.lang, d);
+            let mut message = text.message;
+            if let Some(h) = &text.help {
+                message.push('\n');
+                message.push_str(report.lang.words().labels.help);
+                message.push_str(report.lang.words().labels.colon);
                 message.push_str(h);
             }
             writeln!(

@@ -1,6 +1,6 @@
 use std::io::{self, Write};
 
-use archmanual_diagnostics::{Counts, render_human};
+use archmanual_diagnostics::{Counts, render_human_with};
 
 use super::{Format, Report};
 
@@ -13,7 +13,10 @@ impl Format for Human {
     }
 
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-        render_human(report.diagnostics, report.sources, report.color, out)?;
+        // Message, help and fix in the report's language.
+        let shown = crate::i18n::localise_all(report.lang, report.diagnostics);
+        let words = report.lang.words();
+        render_human_with(&shown, report.sources, report.color, &words.labels, out)?;
         let c = Counts::of(report.diagnostics);
         let fixable = report
             .diagnostics
@@ -21,15 +24,11 @@ impl Format for Human {
             .filter(|d| d.fix.is_some())
             .count();
         if report.diagnostics.is_empty() {
-            writeln!(out, "no findings")?;
+            writeln!(out, "{}", words.no_findings)?;
         } else {
-            write!(
-                out,
-                "{} error(s), {} warning(s), {} note(s)",
-                c.errors, c.warnings, c.notes
-            )?;
+            write!(out, "{}", words.counts(c))?;
             if fixable > 0 {
-                write!(out, "; {fixable} fixable with `archmanual lint --fix`")?;
+                write!(out, "{}", words.fixable(fixable))?;
             }
             writeln!(out)?;
         }

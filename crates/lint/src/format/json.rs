@@ -4,7 +4,9 @@ use serde_json::{Value, json};
 
 use super::{Format, Report};
 
-/// `{"diagnostics":[{"file","line","column","end_line","end_column","code","severity","message","help"?,"fix"?}]}`.
+/// `{"diagnostics":[{"file","line","column","end_line","end_column","code","severity","message","help"?,"fix"?}]}`,
+/// plus `lang`, `message_localized` and `help_localized`? when the report's
+/// language is not English.
 pub(super) struct Json;
 
 impl Format for Json {
@@ -33,6 +35,16 @@ impl Format for Json {
                 }
                 if let Some(f) = &d.fix {
                     v["fix"] = json!(f);
+                }
+                // `message`/`help` stay English (stable for tools); the
+                // book's language beside them.
+                if report.lang != crate::i18n::Lang::En {
+                    let text = crate::i18n::localise(report.lang, d);
+                    v["lang"] = json!(report.lang.code());
+                    v["message_localized"] = json!(text.message);
+                    if let Some(h) = text.help {
+                        v["help_localized"] = json!(h);
+                    }
                 }
                 v
             })

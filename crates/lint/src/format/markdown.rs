@@ -47,9 +47,12 @@ impl Format for Markdown {
                 Some(l) => format!("{}:{}:{}", report.repo_path(&d.file), l.line, l.column),
                 None => report.repo_path(&d.file),
             };
-            let mut msg = cell(&d.message);
-            if let Some(h) = &d.help {
-                msg.push_str("<br>help: ");
+            let text = crate::i18n::localise(report.lang, d);
+            let mut msg = cell(&text.message);
+            if let Some(h) = &text.help {
+                msg.push_str("<br>");
+                msg.push_str(report.lang.words().labels.help);
+                msg.push_str(report.lang.words().labels.colon);
                 msg.push_str(&cell(h));
             }
             writeln!(

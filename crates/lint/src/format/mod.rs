@@ -32,6 +32,9 @@ pub struct Report<'a> {
     pub src_prefix: &'a Path,
     /// Colour for the human format.
     pub color: bool,
+    /// The language of the text (see [`crate::i18n`]); machine formats keep
+    /// English and add this language's text beside it.
+    pub lang: crate::i18n::Lang,
 }
 
 impl std::fmt::Debug for Report<'_> {

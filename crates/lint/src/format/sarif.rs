@@ -138,6 +138,12 @@ impl Format for Sarif {
                     }],
                     "partialFingerprints": { "primaryLocationLineHash": fingerprint },
                 });
+                // `message.text` stays English; the book's language rides in the
+                // result's property bag (SARIF 2.1.0 §3.8), which viewers ignore.
+                if report.lang != crate::i18n::Lang::En {
+                    let text = crate::i18n::localise(report.lang, d);
+                    v["properties"] = json!({ "lang": report.lang.code(), "messageLocalized": text.message, "helpLocalized": text.help });
+                }
                 if let Some(f) = &d.fix {
                     v["fixes"] = json!([{
                         "description": { "text": f.message },
