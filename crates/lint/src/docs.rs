@@ -54,6 +54,13 @@ pub fn rules_page() -> String {
         "- `--format human|json|sarif|github|rdjson|markdown`：分别用于终端、脚本、GitHub 代码扫描、\
          GitHub Actions 注解、reviewdog 和 `$GITHUB_STEP_SUMMARY`；\n\
          - 退出码：没有错误为 0，有错误（error）为 1，用法或内部错误为 2；警告（warning）不影响退出码；\n\
+         - `--lang zh|en`：问题说明、建议和修复行用哪种语言，默认跟随 book.toml 的 `[book] language`\
+         （`zh`、`zh-CN`、`zh-TW` 等为中文，其他为英文），`archmanual review` 也接受这个参数。\
+         修复行写成“原文 → 替换后”，例如 `` `Kakfa` → `Kafka` ``。JSON 和 SARIF 的 `message` 始终是英文，\
+         便于脚本比对；语言不是英文时，JSON 另给 `message_localized` 和 `help_localized`，\
+         SARIF 把译文放在结果的 `properties.messageLocalized` 和 `properties.helpLocalized` 里。\
+         中文取自 `crates/lint/src/i18n/zh.txt`：每条英文信息对应一个模板，新增或修改规则的信息时要在那里加上译文，\
+         否则 `cargo test -p archmanual-lint --test i18n` 会失败；\n\
          - `archmanual review --base <提交>` 只报告两次提交之间改动过的行，CI 用它在拉取请求上留下行内评论。\n\n",
     );
     out.push_str(STEERING);
