@@ -57,9 +57,16 @@ const fn pd(
 }
 
 /// Every delegated code lint can report, in code order. `GH000` (no
-/// snapshot) and `GH009` (online mode) only occur during the build; `PD000`
-/// only in `mdbook-protocol`'s own command line.
+/// snapshot) is a note in lint, reported once per book, and a warning in the
+/// build; `GH009` (online mode) only occurs during the build; `PD000` only in
+/// `mdbook-protocol`'s own command line.
 pub static DELEGATED: &[DelegatedCode] = &[
+    gh(
+        "GH000",
+        "no-snapshot",
+        Severity::Note,
+        "没有仓库快照，GitHub 检查已跳过",
+    ),
     gh(
         "GH001",
         "not-in-snapshot",

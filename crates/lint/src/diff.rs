@@ -148,6 +148,117 @@ pub fn git_changed_lines(
     Ok(parse_unified_diff(&String::from_utf8_lossy(&output.stdout)))
 }
 
+fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>, DiffError> {
+    let output = Command::new("git")
+        .current_dir(repo)
+        .args(args)
+        .output()
+        .map_err(DiffError::Spawn)?;
+    if !output.status.success() {
+        return Err(DiffError::Git {
+            args: args.join(" "),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        });
+    }
+    Ok(output.stdout)
+}
+
+/// The revision a branch's findings are compared with: the merge base of
+/// `base` and `head` when `head` is given (what `git diff base...head`
+/// compares), else `base` itself (what `git diff base` compares with the
+/// working tree).
+pub fn git_compare_base(repo: &Path, base: &str, head: Option<&str>) -> Result<String, DiffError> {
+    let out = match head {
+        Some(h) => git(repo, &["merge-base", base, h])?,
+        None => git(repo, &["rev-parse", "--verify", &format!("{base}^{{commit}}")])?,
+    };
+    Ok(String::from_utf8_lossy(&out).trim().to_owned())
+}
+
+/// Files renamed between `base` and `head` (the working tree when `None`),
+/// as git detects them (`-M`): old path → new path, relative to the
+/// repository root, `/`-separated, limited to `paths`.
+pub fn git_renames(
+    repo: &Path,
+    base: &str,
+    head: Option<&str>,
+    paths: &[&Path],
+) -> Result<BTreeMap<String, String>, DiffError> {
+    let range = match head {
+        Some(h) => format!("{base}...{h}"),
+        None => base.to_string(),
+    };
+    let mut args = vec!["diff", "-M", "--name-status", "-z", "--no-ext-diff", &range, "--"];
+    let paths: Vec<String> = paths
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    args.extend(paths.iter().map(String::as_str));
+    let out = git(repo, &args)?;
+    let mut fields = out.split(|&b| b == 0).map(|f| String::from_utf8_lossy(f));
+    let mut renames = BTreeMap::new();
+    // -z output: a status, then one path (two for renames and copies).
+    while let Some(status) = fields.next() {
+        match status.chars().next() {
+            Some('R') => {
+                if let (Some(old), Some(new)) = (fields.next(), fields.next()) {
+                    renames.insert(old.into_owned(), new.into_owned());
+                }
+            }
+            Some('C') => {
+                fields.next();
+                fields.next();
+            }
+            Some(_) => {
+                fields.next();
+            }
+            None => {}
+        }
+    }
+    Ok(renames)
+}
+
+/// Writes the tree of `path` at `rev` (a file or directory relative to the
+/// repository root, `.` for all of it) under `dest`, as `git archive` does.
+/// Returns false when `path` does not exist at `rev`.
+pub fn git_export(repo: &Path, rev: &str, path: &str, dest: &Path) -> Result<bool, DiffError> {
+    let spec = if path.is_empty() || path == "." {
+        format!("{rev}^{{tree}}")
+    } else {
+        format!("{rev}:{path}")
+    };
+    let path = if path.is_empty() { "." } else { path };
+    let exists = Command::new("git")
+        .current_dir(repo)
+        .args(["cat-file", "-e", &spec])
+        .status()
+        .map_err(DiffError::Spawn)?
+        .success();
+    if !exists {
+        return Ok(false);
+    }
+    let tar = git(repo, &["archive", "--format=tar", rev, "--", path])?;
+    let mut child = Command::new("tar")
+        .current_dir(dest)
+        .args(["-x", "-f", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(DiffError::Spawn)?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write as _;
+        stdin.write_all(&tar).map_err(DiffError::Spawn)?;
+    }
+    let output = child.wait_with_output().map_err(DiffError::Spawn)?;
+    if !output.status.success() {
+        return Err(DiffError::Git {
+            args: format!("archive {rev} -- {path} | tar -x"),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        });
+    }
+    Ok(true)
+}
+
 /// The top directory of the git work tree containing `dir`, if any.
 pub fn git_toplevel(dir: &Path) -> Option<std::path::PathBuf> {
     let out = Command::new("git")

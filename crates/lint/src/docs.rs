@@ -61,7 +61,12 @@ pub fn rules_page() -> String {
          SARIF 把译文放在结果的 `properties.messageLocalized` 和 `properties.helpLocalized` 里。\
          中文取自 `crates/lint/src/i18n/zh.txt`：每条英文信息对应一个模板，新增或修改规则的信息时要在那里加上译文，\
          否则 `cargo test -p archmanual-lint --test i18n` 会失败；\n\
-         - `archmanual review --base <提交>` 只报告两次提交之间改动过的行，CI 用它在拉取请求上留下行内评论。\n\n",
+         - `archmanual review --base <提交>` 报告当前分支**新增**的问题：它分别检查基准提交和当前工作区，\
+         只有基准上没有的问题才算新增（按代码、文件、信息和所在行的文字匹配，所以只是挪了位置的旧问题不算）。\
+         新增问题在改动过的行上时成为行内评论（能自动修复的附带修改建议）；不在改动行上的——例如改了标题，\
+         别的页面里指向它的链接断了——在评论正文里逐条列出位置；基准上已有的问题只给出数量。有新增问题时退出码为 1。\
+         本地运行可用 `--format human`（终端）或 `--format markdown`；CI 用默认的 `github-review` 格式加 `--post` \
+         在拉取请求上留下一条评审。\n\n",
     );
     out.push_str(STEERING);
     out.push('\n');

@@ -8,10 +8,10 @@
 //! lets the next run find and replace its own earlier review, which then
 //! gets [`SUPERSEDED_BODY`].
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
-use archmanual_diagnostics::{Counts, Severity, SourceProvider};
+use archmanual_diagnostics::SourceProvider;
 use serde::{Deserialize, Serialize};
 
 use crate::diff::ChangedLines;
@@ -54,11 +54,85 @@ pub struct ReviewComment {
     pub body: String,
 }
 
-/// Splits `diagnostics` into comments on `changed` lines and a body listing
-/// the rest. `src_prefix` is the book source directory relative to the
-/// repository root.
-pub fn build_review(
+/// Which findings of `head` are new: not on `base`, where a finding is the
+/// same when its code, file (through `renamed`, base → head), message (with
+/// numbers blanked, so "also at line 12" survives a shift) and the trimmed
+/// text of its line agree. Line numbers are not compared, so a finding that
+/// only moved is not new; matching counts, so a second copy of an old
+/// finding is new.
+pub fn new_on_head(
+    base: &[Diagnostic],
+    base_sources: &dyn SourceProvider,
+    head: &[Diagnostic],
+    head_sources: &dyn SourceProvider,
+    renamed: &HashMap<PathBuf, PathBuf>,
+) -> Vec<bool> {
+    let mut old: HashMap<FindingKey, usize> = HashMap::new();
+    for d in base {
+        let file = renamed.get(&d.file).unwrap_or(&d.file);
+        *old.entry(FindingKey::of(d, file, base_sources)).or_default() += 1;
+    }
+    head.iter()
+        .map(|d| {
+            let key = FindingKey::of(d, &d.file, head_sources);
+            match old.get_mut(&key) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct FindingKey {
+    code: String,
+    file: PathBuf,
+    message: String,
+    line_text: String,
+}
+
+impl FindingKey {
+    fn of(d: &Diagnostic, file: &Path, sources: &dyn SourceProvider) -> FindingKey {
+        let line_text = d
+            .location
+            .and_then(|l| {
+                let source = sources.source(&d.file)?;
+                source.lines().nth(l.line.checked_sub(1)?)
+            })
+            .unwrap_or("")
+            .trim()
+            .to_owned();
+        let mut message = String::with_capacity(d.message.len());
+        for c in d.message.chars() {
+            if c.is_ascii_digit() {
+                if !message.ends_with('#') {
+                    message.push('#');
+                }
+            } else {
+                message.push(c);
+            }
+        }
+        FindingKey {
+            code: d.code.clone(),
+            file: file.to_path_buf(),
+            message,
+            line_text,
+        }
+    }
+}
+
+/// The review of a branch against its base: comments for the *new*
+/// findings on changed lines, the new findings on unchanged lines listed in
+/// the body with their location (a renamed heading breaks links on pages the
+/// branch never touched), and the findings the base already had only
+/// counted. `is_new[i]` says whether `diagnostics[i]` is new (see
+/// [`new_on_head`]).
+pub fn build_review_of_changes(
     diagnostics: &[Diagnostic],
+    is_new: &[bool],
     sources: &dyn SourceProvider,
     src_prefix: &Path,
     changed: &ChangedLines,
@@ -70,68 +144,57 @@ pub fn build_review(
             .replace('\\', "/")
     };
     let mut on_lines: BTreeMap<(String, usize), Vec<&Diagnostic>> = BTreeMap::new();
-    let mut elsewhere: Vec<&Diagnostic> = Vec::new();
-    for d in diagnostics {
+    let mut new_elsewhere: Vec<&Diagnostic> = Vec::new();
+    let mut old = 0usize;
+    for (d, &new) in diagnostics.iter().zip(is_new) {
+        if !new {
+            old += 1;
+            continue;
+        }
         let path = repo_path(d);
         match d.location {
             Some(l) if changed.contains(&path, l.line) => {
                 on_lines.entry((path, l.line)).or_default().push(d)
             }
-            _ => elsewhere.push(d),
+            _ => new_elsewhere.push(d),
         }
     }
+    let inline: usize = on_lines.values().map(Vec::len).sum();
     let comments: Vec<ReviewComment> = on_lines
         .into_iter()
-        .map(|((path, line), ds)| {
-            let body = comment_body(&ds, sources);
-            ReviewComment {
-                path,
-                line,
-                side: "RIGHT".into(),
-                body,
-            }
+        .map(|((path, line), ds)| ReviewComment {
+            body: comment_body(&ds, sources),
+            path,
+            line,
+            side: "RIGHT".into(),
         })
         .collect();
-
-    let in_diff: Vec<&Diagnostic> = diagnostics
-        .iter()
-        .filter(|d| !elsewhere.iter().any(|e| std::ptr::eq(*e, *d)))
-        .collect();
-    let c = Counts::of(&in_diff.iter().map(|d| (*d).clone()).collect::<Vec<_>>());
     let mut body = format!("{MARKER}\n### archmanual lint\n\n");
-    if in_diff.is_empty() {
-        body.push_str("No findings on the lines this pull request changes.\n");
+    if inline + new_elsewhere.len() == 0 {
+        body.push_str("This pull request adds no findings.\n");
     } else {
         body.push_str(&format!(
-            "{} error(s), {} warning(s), {} note(s) on the lines this pull request changes (see the inline comments).\n",
-            c.errors, c.warnings, c.notes
+            "**This pull request adds {} finding(s)**: {inline} on the lines it changes (see the inline comments), {} on lines it does not change.\n",
+            inline + new_elsewhere.len(),
+            new_elsewhere.len()
         ));
     }
-    if !elsewhere.is_empty() {
+    if !new_elsewhere.is_empty() {
+        body.push_str("\nNew findings on lines this pull request does not change (a renamed heading or a removed page breaks links elsewhere):\n\n");
+        for d in new_elsewhere.iter().take(MAX_LISTED) {
+            body.push_str(&listed(d, &repo_path(d)));
+        }
+        if new_elsewhere.len() > MAX_LISTED {
+            body.push_str(&format!(
+                "- …and {} more (run `archmanual review --base … --format human`)\n",
+                new_elsewhere.len() - MAX_LISTED
+            ));
+        }
+    }
+    if old > 0 {
         body.push_str(&format!(
-            "\n<details><summary>{} finding(s) elsewhere in the book (not on changed lines)</summary>\n\n",
-            elsewhere.len()
+            "\n{old} finding(s) were already on the base branch and are not repeated here.\n"
         ));
-        for d in elsewhere.iter().take(MAX_LISTED) {
-            let at = match d.location {
-                Some(l) => format!("{}:{}", repo_path(d), l.line),
-                None => repo_path(d),
-            };
-            body.push_str(&format!(
-                "- `{}` {} [{}]: {}\n",
-                at.replace('`', "'"),
-                d.severity,
-                d.code,
-                one_line(&d.message)
-            ));
-        }
-        if elsewhere.len() > MAX_LISTED {
-            body.push_str(&format!(
-                "- …and {} more (run `archmanual lint`)\n",
-                elsewhere.len() - MAX_LISTED
-            ));
-        }
-        body.push_str("\n</details>\n");
     }
     ReviewPayload {
         event: "COMMENT".into(),
@@ -140,21 +203,18 @@ pub fn build_review(
     }
 }
 
-/// True if the review has an error on a changed line.
-pub fn has_errors(payload: &ReviewPayload, diagnostics: &[Diagnostic], src_prefix: &Path) -> bool {
-    diagnostics.iter().any(|d| {
-        let path = src_prefix
-            .join(&d.file)
-            .to_string_lossy()
-            .replace('\\', "/");
-        d.severity == Severity::Error
-            && d.location.is_some_and(|l| {
-                payload
-                    .comments
-                    .iter()
-                    .any(|c| c.path == path && c.line == l.line)
-            })
-    })
+fn listed(d: &Diagnostic, path: &str) -> String {
+    let at = match d.location {
+        Some(l) => format!("{path}:{}", l.line),
+        None => path.to_owned(),
+    };
+    format!(
+        "- `{}` {} [{}]: {}\n",
+        at.replace('`', "'"),
+        d.severity,
+        d.code,
+        one_line(&d.message)
+    )
 }
 
 fn one_line(s: &str) -> String {
@@ -219,7 +279,7 @@ mod tests {
     use std::collections::HashMap;
     use std::path::PathBuf;
 
-    use archmanual_diagnostics::Location;
+    use archmanual_diagnostics::{Location, Severity};
 
     use super::*;
 
@@ -253,7 +313,7 @@ mod tests {
             diag(4, o, o + 10, Some(fix(o))),
         ];
         let changed = crate::diff::parse_unified_diff("+++ b/book/a.md\n@@ -3 +3 @@\n");
-        let r = build_review(&ds, &sources, Path::new("book"), &changed);
+        let r = build_review_of_changes(&ds, &[true, true], &sources, Path::new("book"), &changed);
         assert_eq!(r.comments.len(), 1);
         assert_eq!(
             (r.comments[0].path.as_str(), r.comments[0].line),
@@ -266,5 +326,33 @@ mod tests {
         );
         assert!(r.body.starts_with(MARKER));
         assert!(r.body.contains("`book/a.md:4` warning [AM012]"));
+        // The same finding on the base: not new, so only counted.
+        let r = build_review_of_changes(&ds, &[true, false], &sources, Path::new("book"), &changed);
+        assert!(!r.body.contains("a.md:4"), "{}", r.body);
+        assert!(r.body.contains("1 finding(s) were already on the base"));
+    }
+
+    #[test]
+    fn moved_findings_match_and_copies_do_not() {
+        let base_src = "# T\n\nold http://github.com/c/d\n";
+        let head_src = "# T\n\nnew line\n\nold http://github.com/c/d\nold http://github.com/c/d\n";
+        let base: HashMap<PathBuf, String> = [(PathBuf::from("a.md"), base_src.into())].into();
+        let head: HashMap<PathBuf, String> = [(PathBuf::from("b.md"), head_src.into())].into();
+        let mut on_base = diag(3, 0, 1, None);
+        on_base.file = "a.md".into();
+        let mut moved = diag(5, 0, 1, None);
+        moved.file = "b.md".into();
+        let mut copy = diag(6, 0, 1, None);
+        copy.file = "b.md".into();
+        let renamed: HashMap<PathBuf, PathBuf> = [("a.md".into(), "b.md".into())].into();
+        assert_eq!(
+            new_on_head(&[on_base.clone()], &base, &[moved.clone(), copy.clone()], &head, &renamed),
+            [false, true]
+        );
+        // Without the rename the file differs: both are new.
+        assert_eq!(
+            new_on_head(&[on_base], &base, &[moved, copy], &head, &HashMap::new()),
+            [true, true]
+        );
     }
 }

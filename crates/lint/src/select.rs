@@ -209,7 +209,7 @@ mod tests {
             "{msg}"
         );
         assert!(
-            msg.contains("AM (AM001–") && msg.contains("GH (GH001–GH008)"),
+            msg.contains("AM (AM001–") && msg.contains("GH (GH000–GH008)"),
             "{msg}"
         );
     }

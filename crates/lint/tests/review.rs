@@ -1,12 +1,12 @@
-//! `archmanual review`: comments exactly on the lines a change touched (in a
-//! temporary git repository). Posting is tested with the GitHub client
+//! `archmanual review`: comments exactly on the lines a change touched, and
+//! only for findings the base did not have (in a temporary git repository). Posting is tested with the GitHub client
 //! (`crates/github-client/tests/standin/review.rs`).
 
 use std::path::Path;
 use std::process::Command;
 
-use archmanual_lint::diff::git_changed_lines;
-use archmanual_lint::review::{MARKER, build_review};
+use archmanual_lint::diff::{git_changed_lines, git_compare_base, git_export, git_renames};
+use archmanual_lint::review::{MARKER, build_review_of_changes, new_on_head};
 use archmanual_lint::{Book, lint};
 
 fn git(dir: &Path, args: &[&str]) -> String {
@@ -86,7 +86,23 @@ fn review_comments_exactly_on_changed_lines() {
         vec![7, 8, 9]
     );
 
-    let review = build_review(&ds, &book.sources(), Path::new("book"), &changed);
+    // The base as git has it, linted the same way.
+    let compare = git_compare_base(repo, &base, Some(&head)).unwrap();
+    assert_eq!(compare, base);
+    let base_dir = tempfile::tempdir().unwrap();
+    assert!(git_export(repo, &compare, ".", base_dir.path()).unwrap());
+    assert!(!git_export(repo, &compare, "no-such-dir", base_dir.path()).unwrap());
+    let base_book = Book::load(base_dir.path()).unwrap();
+    let base_ds = lint(&base_book);
+    assert!(git_renames(repo, &base, Some(&head), &[Path::new("book")]).unwrap().is_empty());
+    let is_new = new_on_head(
+        &base_ds,
+        &base_book.sources(),
+        &ds,
+        &book.sources(),
+        &Default::default(),
+    );
+    let review = build_review_of_changes(&ds, &is_new, &book.sources(), Path::new("book"), &changed);
     let at: Vec<(&str, usize)> = review
         .comments
         .iter()
@@ -105,8 +121,11 @@ fn review_comments_exactly_on_changed_lines() {
     ));
     assert_eq!(review.event, "COMMENT");
     assert!(review.body.starts_with(MARKER));
+    // The old http:// link on line 5 and the no-snapshot note were on the
+    // base: counted, not listed.
+    assert!(!review.body.contains("mq.md:5"), "{}", review.body);
     assert!(
-        review.body.contains("`book/mq.md:5` warning [AM012]"),
+        review.body.contains("2 finding(s) were already on the base"),
         "{}",
         review.body
     );

@@ -9,6 +9,7 @@ pub mod heading_id;
 pub mod html;
 mod load;
 mod parse;
+mod slip;
 mod source;
 mod span;
 mod target;
@@ -22,6 +23,7 @@ pub use load::{
     summary_link_span,
 };
 pub use mdbook_markdown::MarkdownOptions;
+pub use slip::{ImeSlip, SlipKind};
 pub use source::{EncodingError, SourceError, SourceFile};
 pub use span::{LineIndex, Span};
 pub use target::{LinkTarget, is_external, resolve_relative};

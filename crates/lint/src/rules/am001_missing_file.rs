@@ -1,7 +1,10 @@
 use archmanual_model::LinkTarget;
 
-use super::common::{dest_span, is_checkable_link, resolves};
-use crate::{Context, Reporter, Rule, RuleMeta};
+use std::path::{Path, PathBuf};
+
+use super::common::{candidates, dest_span, is_checkable_link, resolves};
+use crate::text::edit_distance;
+use crate::{Book, Context, Reporter, Rule, RuleMeta};
 
 declare_rule! {
     /// 相对链接指向的文件不存在。
@@ -49,20 +52,85 @@ impl Rule for MissingFile {
                             .into(),
                     );
                 } else if !resolves(cx.book, path) {
+                    let help = match nearest_file(cx.book, path) {
+                        Some(near) => format!(
+                            "did you mean `{}`? (`{}` in the book's source directory)",
+                            suggested_dest(&link.dest, path, near),
+                            near.display()
+                        ),
+                        None => "fix the path (it is relative to this file's directory), or create the page and list it in SUMMARY.md".into(),
+                    };
                     out.at(
                         file,
                         ch,
                         dest_span(link),
                         format!("link target `{}` does not exist (looked for `{}`)", link.dest, path.display()),
                     )
-                    .help = Some(
-                        "fix the path (it is relative to this file's directory), or create the page and list it in SUMMARY.md"
-                            .into(),
-                    );
+                    .help = Some(help);
                 }
             }
         }
     }
+}
+
+/// The book file closest to a missing link target: a near spelling of the
+/// file name in the same directory first (`mq-semantic.md` →
+/// `mq-semantics.md`), else of the whole path; a typo, not a rename, so at
+/// most a quarter of the name may differ (1 to 3 characters).
+fn nearest_file<'a>(book: &'a Book, path: &Path) -> Option<&'a Path> {
+    let wanted: Vec<PathBuf> = candidates(path)
+        .into_iter()
+        .filter(|c| c.extension().is_some())
+        .collect();
+    let mut best: Option<(usize, &Path)> = None;
+    for c in &wanted {
+        let name = c.file_name()?.to_string_lossy();
+        let whole = c.to_string_lossy();
+        for f in &book.files {
+            if f.extension() != c.extension() {
+                continue;
+            }
+            let (a, b) = if f.parent() == c.parent() {
+                (name.to_string(), f.file_name()?.to_string_lossy().into_owned())
+            } else {
+                (whole.to_string(), f.to_string_lossy().into_owned())
+            };
+            let max = (a.chars().count() / 4).clamp(1, 3);
+            let Some(d) = edit_distance(&a, &b, max) else {
+                continue;
+            };
+            // Ties go to the same directory, then to the smaller path, so
+            // the suggestion does not depend on the set's order.
+            let key = (d, f.parent() != c.parent());
+            let better = match best {
+                None => true,
+                Some((bd, bf)) => {
+                    let bkey = (bd, bf.parent() != c.parent());
+                    key < bkey || (key == bkey && f.as_path() < bf)
+                }
+            };
+            if better {
+                best = Some((d, f.as_path()));
+            }
+        }
+    }
+    best.map(|(_, f)| f)
+}
+
+/// The link as it should be written to reach `near`: the same directory part
+/// with the nearest file name when both are in one directory, else the book path.
+fn suggested_dest(dest: &str, path: &Path, near: &Path) -> String {
+    let (link, rest) = match dest.find(['#', '?']) {
+        Some(i) => dest.split_at(i),
+        None => (dest, ""),
+    };
+    if near.parent() == path.parent()
+        && let (Some(old), Some(new)) = (path.file_name(), near.file_name())
+        && let Some(prefix) = link.strip_suffix(&*old.to_string_lossy())
+    {
+        return format!("{prefix}{}{rest}", new.to_string_lossy());
+    }
+    format!("{}{rest}", near.display())
 }
 
 #[cfg(test)]

@@ -35,9 +35,14 @@ impl Rule for MalformedLink {
             // Stray `](`: link syntax left in the prose (a link that did
             // not form; code, HTML and comments are not prose).
             let mut reported_to = 0;
+            // A link broken by full-width brackets is AM015's.
+            let slips = ch.doc.ime_slips();
             for i in ch.doc.prose_matches("](") {
                 // One finding per broken link, even with several `](` in it.
-                if i < reported_to || in_link(ch, i) {
+                if i < reported_to
+                    || in_link(ch, i)
+                    || slips.iter().any(|s| s.span.start <= i && i < s.span.end)
+                {
                     continue;
                 }
                 let line_end = src[i..].find('\n').map_or(src.len(), |e| i + e);

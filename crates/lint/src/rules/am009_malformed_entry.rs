@@ -33,7 +33,9 @@ impl Rule for MalformedEntry {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (file, ch) in cx.sources() {
-            for p in ch.doc.entry_problems.iter().filter(|p| {
+            // Lines where an input-method slip broke the entry: AM015 says so.
+            let slips = ch.doc.ime_slips();
+            for p in ch.doc.entry_problems_beside_slips(&slips).iter().filter(|p| {
                 !matches!(
                     p.kind,
                     EntryProblemKind::BracketedNameWithoutLink | EntryProblemKind::EmptyLink

@@ -72,7 +72,8 @@ declare_rule! {
     /// ## 检查什么
     ///
     /// 正文和链接中指向 github.com、gitee.com、*.apache.org、维基百科等已知支持 HTTPS 的网站的
-    /// `http://` 地址（代码块除外）。明文链接会被劫持，也多一次跳转。
+    /// `http://` 地址（代码块除外）。明文链接会被劫持，也多一次跳转。条目（链接和 `官网:` 字段）
+    /// 按贡献指南一律使用 `https://`，所以条目里的 `http://` 不论是哪个网站都会报告（此时不自动修复）。
     ///
     /// ## 如何修复
     ///
@@ -119,6 +120,25 @@ impl Rule for InsecureHttp {
                     .iter()
                     .any(|k| h == *k || h.ends_with(&format!(".{k}")))
                 {
+                    // The contributing guide asks entries (their link and
+                    // their `官网:` field) for https:// whatever the host;
+                    // whether this one serves it is not known, so no fix.
+                    if doc
+                        .entries
+                        .iter()
+                        .any(|e| e.item_span.start <= i && i < e.item_span.end)
+                    {
+                        out.at(
+                            file,
+                            ch,
+                            Span::new(i, end),
+                            format!("`{url}` in a catalog entry uses http://; entries link with https://"),
+                        )
+                        .help = Some(
+                            "check that the site answers on https:// and write that; a site without https is better left out"
+                                .into(),
+                        );
+                    }
                     continue;
                 }
                 let d = out.at(

@@ -63,6 +63,22 @@ fn entries(list: &'static str) -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.is_empty())
 }
 
+/// True if AM013 corrects `token` as a known misspelling (so another rule
+/// need not report it too).
+pub(super) fn is_known_misspelling(token: &str) -> bool {
+    LISTS.correction(token).is_some()
+}
+
+/// The canonical spelling of a name on AM013's list (`rabbitmq` →
+/// `RabbitMQ`), matched without regard to case.
+pub(super) fn known_spelling(name: &str) -> Option<&'static str> {
+    LISTS
+        .known_names
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(name))
+        .copied()
+}
+
 impl Lists {
     /// The correct spelling if `token` is a known misspelling.
     fn correction(&self, token: &str) -> Option<&'static str> {

@@ -49,6 +49,7 @@ mod am019_diagram;
 mod am020_editing_trace;
 mod am021_unused_suppression;
 mod am022_licence_heading;
+mod am023_entry_name_typo;
 mod common;
 
 use crate::Rule;
@@ -77,4 +78,5 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &am020_editing_trace::EditingTrace,
     &am021_unused_suppression::UnusedSuppression,
     &am022_licence_heading::LicenceHeading,
+    &am023_entry_name_typo::EntryNameTypo,
 ];
