@@ -9,6 +9,7 @@ mod render;
 pub mod safety;
 pub mod text;
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use archmanual_diagnostics::{Diagnostic, DiagnosticSink, Severity};
@@ -235,6 +236,38 @@ fn error_block(diags: &[Diagnostic]) -> String {
     s
 }
 
+/// The smallest text in a diagram, in px, after the book stylesheet's
+/// sequence-number rule (`theme/archmanual.css`).
+const SMALLEST_TEXT_PX: f64 = 12.0;
+/// The smallest text size a reader gets: the box never shrinks a diagram
+/// further, it scrolls instead.
+const MIN_TEXT_PX: f64 = 11.2;
+
+/// The HTML box around a diagram: it scrolls sideways when the diagram is
+/// wider than the column at readable size. `--pd-min` is the narrowest the
+/// diagram may be drawn (its smallest text at 11 px); the book's stylesheet
+/// uses it for the SVG's `min-width` and the "scroll" hint.
+pub fn wrap_figure(svg: &str) -> String {
+    let min = svg_width(svg).map(|w| (w * MIN_TEXT_PX / SMALLEST_TEXT_PX).ceil());
+    let mut out = String::with_capacity(svg.len() + 128);
+    out.push_str("<div class=\"pd\" style=\"overflow-x:auto;margin:1em 0;break-inside:avoid");
+    if let Some(min) = min {
+        let _ = write!(out, ";--pd-min:{min}px");
+    }
+    out.push_str("\">");
+    out.push_str(svg);
+    out.push_str("</div>");
+    out
+}
+
+/// The `width` attribute of the outer `<svg>` tag, in px.
+fn svg_width(svg: &str) -> Option<f64> {
+    let tag = &svg[..svg.find('>')?];
+    let rest = &tag[tag.find(" width=\"")? + 8..];
+    let w: f64 = rest[..rest.find('"')?].parse().ok()?;
+    (w.is_finite() && w > 0.0).then_some(w)
+}
+
 /// Renders every diagram fence of a chapter in place (by byte span; the rest of the Markdown
 /// is untouched). With `OnError::Inline` a broken diagram becomes an error block; with
 /// `Fail` (or `Auto`) it is left as written and reported in the diagnostics.
@@ -265,10 +298,7 @@ pub fn process_chapter(
                         .iter()
                         .map(|w| to_diagnostic(file, &doc, f.block, w)),
                 );
-                Some(format!(
-                    "<div class=\"pd\" style=\"overflow-x:auto;margin:1em 0;break-inside:avoid\">{}</div>",
-                    r.svg
-                ))
+                Some(wrap_figure(&r.svg))
             }
             Err(errors) => {
                 let ds: Vec<Diagnostic> = errors
@@ -357,5 +387,22 @@ impl ArchPreprocessor for Protocol {
 
     fn supports_renderer(renderer: &str) -> bool {
         renderer == "html"
+    }
+}
+
+#[cfg(test)]
+mod wrapper_tests {
+    use super::wrap_figure;
+
+    #[test]
+    fn the_box_lets_a_diagram_shrink_only_until_its_smallest_text_is_11_px() {
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 90" width="600" height="90"><text>a</text></svg>"#;
+        let html = wrap_figure(svg);
+        // 12 px text drawn at 11.2 px: 600 × 11.2 / 12 = 560.
+        assert!(html.starts_with(r#"<div class="pd" style="overflow-x:auto;margin:1em 0;break-inside:avoid;--pd-min:560px">"#), "{html}");
+        assert!(html.ends_with(&format!("{svg}</div>")));
+        // Without a width the box says nothing (the diagram shrinks as before).
+        let bare = wrap_figure("<svg><g width=\"9\"/></svg>");
+        assert!(!bare.contains("--pd-min"), "{bare}");
     }
 }
