@@ -84,6 +84,12 @@ pub struct Words {
     pub labels: archmanual_diagnostics::Labels,
     /// The human format's line when nothing was found.
     pub no_findings: &'static str,
+    /// The Markdown format's line when nothing was found.
+    pub no_findings_md: &'static str,
+    /// The Markdown table's header row.
+    pub table_header: &'static str,
+    /// The end of a sentence (`.`, `。`).
+    pub full_stop: &'static str,
     chinese: bool,
 }
 
@@ -116,6 +122,9 @@ impl Words {
 static EN_WORDS: Words = Words {
     labels: archmanual_diagnostics::Labels::ENGLISH,
     no_findings: "no findings",
+    no_findings_md: "No findings.",
+    table_header: "| | Location | Rule | Message |",
+    full_stop: ".",
     chinese: false,
 };
 
@@ -128,6 +137,9 @@ static ZH_WORDS: Words = Words {
         colon: "：",
     },
     no_findings: "没有发现问题",
+    no_findings_md: "没有发现问题。",
+    table_header: "| | 位置 | 规则 | 说明 |",
+    full_stop: "。",
     chinese: true,
 };
 

@@ -294,7 +294,9 @@ fn machine_formats_keep_english_and_add_the_translation() {
         serde_json::from_str(&render(&book, &found, "sarif", Lang::En)).unwrap();
     assert!(v["runs"][0]["results"][0].get("properties").is_none());
     // Markdown and GitHub annotations: the book's language.
-    assert!(render(&book, &found, "markdown", Lang::Zh).contains(&zh.message));
+    let md = render(&book, &found, "markdown", Lang::Zh);
+    assert!(md.contains(&zh.message), "{md}");
+    assert!(md.contains("| | 位置 | 规则 | 说明 |"), "{md}");
     assert!(render(&book, &found, "github", Lang::Zh).contains("建议："));
 }
 

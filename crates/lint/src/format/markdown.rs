@@ -26,16 +26,13 @@ impl Format for Markdown {
 
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let c = Counts::of(report.diagnostics);
+        let words = report.lang.words();
         writeln!(out, "## archmanual lint\n")?;
         if report.diagnostics.is_empty() {
-            return writeln!(out, "No findings.");
+            return writeln!(out, "{}", words.no_findings_md);
         }
-        writeln!(
-            out,
-            "{} error(s), {} warning(s), {} note(s).\n",
-            c.errors, c.warnings, c.notes
-        )?;
-        writeln!(out, "| | Location | Rule | Message |")?;
+        writeln!(out, "{}{}\n", words.counts(c), words.full_stop)?;
+        writeln!(out, "{}", words.table_header)?;
         writeln!(out, "| --- | --- | --- | --- |")?;
         for d in report.diagnostics.iter().take(MAX_ROWS) {
             let icon = match d.severity {
