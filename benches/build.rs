@@ -4,7 +4,14 @@
 //! index on), run side by side, alternating, on
 //!  1. the manual itself, and
 //!  2. a generated book of 5,000 category chapters (50 draft themes × 100
-//!     categories × 10 entries, plus the technology map).
+//!     categories × 10 entries, plus the technology map);
+//!  3. (`BOOKS=peer`, also in `all`) the manual three ways: `archmanual build`;
+//!     the peer a user would otherwise assemble — `mdbook build` with our
+//!     preprocessors as binaries, then `pagefind --site` on its output; and
+//!     `mdbook build` with the preprocessors as binaries and the
+//!     `mdbook-search` renderer (`[output.search]`). Needs `pagefind` 1.x
+//!     on PATH (the npm package ships a binary) or `PAGEFIND=/path`, and the
+//!     release binaries (`cargo build --release --bins`).
 //!
 //! Run: `cargo build --release && cargo bench --bench build`
 //! (needs `mdbook` 0.5.x on PATH, or `MDBOOK=/path/to/mdbook`; `RUNS=N` to
@@ -47,14 +54,19 @@ fn main() {
     let tmp = tempfile::tempdir().expect("temp dir");
 
     // 1. The manual.
-    if books != "big" {
+    if books == "all" || books == "manual" {
         let manual = tmp.path().join("manual");
         copy_book(root, &manual);
         compare("the manual (book/)", &archmanual, &mdbook, &manual, runs);
     }
 
+    // 3. The manual against the peer and against plain mdBook with the renderer.
+    if books == "all" || books == "peer" {
+        peer(root, &archmanual, &mdbook, tmp.path(), runs);
+    }
+
     // 2. A generated 5,000-chapter book.
-    if books != "manual" {
+    if books == "all" || books == "big" {
         let big = tmp.path().join("big");
         generate(&big, 50, 100, 10);
         copy_snapshot(root, &big);
@@ -66,6 +78,125 @@ fn main() {
             runs,
         );
     }
+}
+
+/// The manual's book.toml with each `cargo run … -p NAME --` command replaced
+/// by the release binary `NAME`, and `[output.search]` kept (`search =
+/// true`, its command the `mdbook-search` binary) or removed.
+fn with_binaries(book_toml: &Path, release: &Path, search: bool) {
+    let text = std::fs::read_to_string(book_toml).expect("book.toml");
+    let mut out = String::new();
+    let mut in_search = false;
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            in_search = t.starts_with("[output.search]");
+            if in_search && !search {
+                continue;
+            }
+        } else if in_search && !search {
+            continue;
+        }
+        match t
+            .strip_prefix("command = \"cargo run")
+            .and_then(|rest| rest.split(" -p ").nth(1))
+            .and_then(|rest| rest.split_whitespace().next())
+        {
+            Some(name) => out.push_str(&format!(
+                "command = {:?}\n",
+                release.join(name).display().to_string()
+            )),
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    std::fs::write(book_toml, out).expect("write book.toml");
+}
+
+/// `archmanual build` against the peer (`mdbook build` with the preprocessor
+/// binaries, then `pagefind --site`) and against `mdbook build` with the
+/// preprocessor binaries and the `mdbook-search` renderer, alternating.
+fn peer(root: &Path, archmanual: &Path, mdbook: &str, tmp: &Path, runs: usize) {
+    let pagefind = std::env::var("PAGEFIND").unwrap_or_else(|_| "pagefind".into());
+    if Command::new(&pagefind).arg("--version").output().is_err() {
+        eprintln!(
+            "`{pagefind}` not found: `npm install pagefind` and put node_modules/.bin on PATH, or set PAGEFIND; the peer comparison is skipped"
+        );
+        return;
+    }
+    let release = root.join("target/release");
+    for bin in [
+        "mdbook-catalog",
+        "mdbook-github",
+        "mdbook-protocol",
+        "mdbook-search",
+    ] {
+        if !release.join(bin).exists() {
+            eprintln!(
+                "{bin} missing: cargo build --release --bins; the peer comparison is skipped"
+            );
+            return;
+        }
+    }
+    let ours = tmp.join("peer-ours");
+    copy_book(root, &ours);
+    let peer = tmp.join("peer-peer");
+    copy_book(root, &peer);
+    with_binaries(&peer.join("book.toml"), &release, false);
+    let plugin = tmp.join("peer-plugin");
+    copy_book(root, &plugin);
+    with_binaries(&plugin.join("book.toml"), &release, true);
+
+    let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
+    let load_before = load_average();
+    for i in 0..=runs {
+        let (ta, _) = time(
+            Command::new(archmanual)
+                .args(["build", "--book"])
+                .arg(&ours)
+                .arg("--dest-dir")
+                .arg(ours.join("out")),
+        );
+        let peer_out = peer.join("out");
+        let (tb1, _) = time(
+            Command::new(mdbook)
+                .arg("build")
+                .arg(&peer)
+                .arg("--dest-dir")
+                .arg(&peer_out),
+        );
+        let (tb2, _) = time(Command::new(&pagefind).arg("--site").arg(&peer_out));
+        let (tc, _) = time(
+            Command::new(mdbook)
+                .arg("build")
+                .arg(&plugin)
+                .arg("--dest-dir")
+                .arg(plugin.join("out")),
+        );
+        if i > 0 {
+            a.push(ta);
+            b.push(tb1 + tb2);
+            c.push(tc);
+        }
+    }
+    let (ma, mb, mc) = (median(&mut a), median(&mut b), median(&mut c));
+    println!(
+        "the manual: archmanual build median {:.3}s; peer (mdbook build with the preprocessor binaries + pagefind --site) median {:.3}s; mdbook build with the mdbook-search renderer median {:.3}s ({runs} runs each)",
+        ma.as_secs_f64(),
+        mb.as_secs_f64(),
+        mc.as_secs_f64()
+    );
+    println!(
+        "the manual: archmanual build / peer {:.2}x (goal < 1); mdbook build with the renderer / peer {:.2}x (goal <= 1.1)",
+        ma.as_secs_f64() / mb.as_secs_f64(),
+        mc.as_secs_f64() / mb.as_secs_f64()
+    );
+    println!(
+        "the manual (peer comparison): load average (1 min) before {load_before}, after {}",
+        load_average()
+    );
 }
 
 fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usize) {

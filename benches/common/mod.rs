@@ -2,14 +2,16 @@
 
 use std::path::Path;
 
-/// Removes every `[preprocessor.*]` table: the baseline is mdBook alone.
+/// Removes every `[preprocessor.*]` table and the `[output.search]`
+/// renderer: the baseline is mdBook alone, with its own search.
 pub(crate) fn strip_preprocessors(book_toml: &Path) {
     let text = std::fs::read_to_string(book_toml).expect("book.toml");
     let mut out = String::new();
     let mut skipping = false;
     for line in text.lines() {
         if line.trim_start().starts_with('[') {
-            skipping = line.trim_start().starts_with("[preprocessor.");
+            skipping = line.trim_start().starts_with("[preprocessor.")
+                || line.trim_start().starts_with("[output.search]");
         }
         if !skipping {
             out.push_str(line);

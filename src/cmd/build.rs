@@ -12,8 +12,11 @@ use archmanual_preprocessor_kit::{Adapter, ArchPreprocessor};
 use mdbook_catalog::Catalog;
 use mdbook_driver::MDBook;
 use mdbook_github::Github;
+use mdbook_preprocessor::Preprocessor;
 use mdbook_protocol::Protocol;
+use mdbook_search::SearchRenderer;
 use mdbook_summary::Summary;
+use std::sync::PoisonError;
 
 /// Arguments of `archmanual build`.
 #[derive(Debug, clap::Args)]
@@ -76,9 +79,42 @@ fn register<P: ArchPreprocessor>(
 ) -> anyhow::Result<()> {
     loaded.preprocessor_config::<P::Config>(P::NAME)?;
     if loaded.declares_preprocessor(P::NAME) {
-        md.with_preprocessor(Adapter::<P>::new(sink.clone()));
+        md.with_preprocessor(NotForSearch {
+            inner: Adapter::<P>::new(sink.clone()),
+            search: mdbook_search::declared_renderers(&loaded.config),
+        });
     }
     Ok(())
+}
+
+/// An in-process preprocessor that skips the search renderer: in-process,
+/// that renderer indexes the book the HTML renderer got (mdBook would
+/// otherwise run every preprocessor once more for it, and report their
+/// findings twice).
+struct NotForSearch<P> {
+    inner: P,
+    search: Vec<String>,
+}
+
+impl<P: Preprocessor> Preprocessor for NotForSearch<P> {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn run(
+        &self,
+        ctx: &mdbook_preprocessor::PreprocessorContext,
+        book: mdbook_preprocessor::book::Book,
+    ) -> mdbook_preprocessor::errors::Result<mdbook_preprocessor::book::Book> {
+        self.inner.run(ctx, book)
+    }
+
+    fn supports_renderer(&self, renderer: &str) -> mdbook_preprocessor::errors::Result<bool> {
+        if self.search.iter().any(|s| s == renderer) {
+            return Ok(false);
+        }
+        self.inner.supports_renderer(renderer)
+    }
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
@@ -92,74 +128,61 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
 }
 
 /// Builds the loaded book, prints the preprocessors' warnings, then indexes
-/// the output for search (mdBook's own index is switched off). Shared with
-/// `archmanual serve`.
+/// the HTML for search. A book that declares the `mdbook-search` renderer
+/// (`[output.search]`) gets it in-process, in its place among the renderers;
+/// any other book is indexed after the build the same way. Returns the
+/// directory of the HTML. Shared with `archmanual serve`.
 pub(crate) fn build_with_search(
     md: &mut MDBook,
     sources: &Sources,
     sink: &DiagnosticSink,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<PathBuf> {
     let has_chapters = md.book.chapters().next().is_some();
-    let search = archmanual_search::use_pagefind_for_search(&mut md.config, has_chapters)?;
+    archmanual_search::skip_mdbook_index(&md.root, &mut md.config, has_chapters)?;
     let capture = archmanual_search::BookCapture::default();
-    if search {
-        md.with_preprocessor(capture.clone());
+    md.with_preprocessor(capture.clone());
+    let renderers = mdbook_search::declared_renderers(&md.config);
+    let mut slots = Vec::new();
+    for name in &renderers {
+        let renderer = SearchRenderer::in_process(name, capture.clone(), md.book.clone());
+        slots.push(renderer.outcome());
+        md.with_renderer(renderer);
     }
     let result = md.build();
     print_diagnostics(md, sources, &sink.drain());
     result.context("the build failed")?;
-    let dest = md.root.join(&md.config.build.build_dir);
+    let html = md.build_dir_for("html");
     eprintln!(
         "built {} into {}",
         md.config.book.title.as_deref().unwrap_or("the book"),
-        dest.display()
+        html.display()
     );
-    let Some(rendered) = capture.take() else {
-        return Ok(());
+    let done = if renderers.is_empty() {
+        match capture.take() {
+            Some(rendered) => Some((
+                archmanual_search::index_rendered_book(
+                    &md.root,
+                    &md.config,
+                    &rendered,
+                    Some(&md.book),
+                    &html,
+                )
+                .context("indexing the book for search failed")?,
+                html.clone(),
+            )),
+            None => None,
+        }
+    } else {
+        slots
+            .iter()
+            .find_map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).take())
     };
-    let started = std::time::Instant::now();
-    let snapshot_path = md.source_dir().join(
-        md.config
-            .get::<String>(&format!("preprocessor.{}.snapshot", Catalog::NAME))
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| archmanual_github_snapshot::SNAPSHOT_FILE.to_string()),
-    );
-    let snapshot = archmanual_github_snapshot::Snapshot::load_optional(&snapshot_path)?;
-    let options = archmanual_model::ParseOptions::from_config(&md.config);
-    let site = archmanual_search::SearchSite::new(&rendered, &md.book, &options, snapshot.as_ref());
-    let language = md
-        .config
-        .book
-        .language
-        .clone()
-        .unwrap_or_else(|| "en".into());
-    let report = archmanual_search::index_book(
-        &dest,
-        &site,
-        &archmanual_search::IndexOptions::new(language),
-    )
-    .context("indexing the book for search failed")?;
-    eprintln!(
-        "indexed {} pages and {} entries for search in {:.2}s (adding {:.2}s, index and gzip {:.2}s, writing {:.2}s; {} files, {} KiB in {})",
-        report.pages,
-        report.entries,
-        started.elapsed().as_secs_f64(),
-        report.add_time.as_secs_f64(),
-        report.build_time.as_secs_f64(),
-        report.write_time.as_secs_f64(),
-        report.bundle_files,
-        report.bundle_bytes / 1024,
-        dest.join(archmanual_search::BUNDLE_DIR).display()
-    );
-    if report.entries_without_anchor > 0 {
-        eprintln!(
-            "warning: {} entries have no anchor on their page (is [preprocessor.{}] in book.toml?); their search results link to the page",
-            report.entries_without_anchor,
-            Catalog::NAME
-        );
+    if let Some((outcome, dir)) = done {
+        for line in mdbook_search::describe(&outcome, &dir) {
+            eprintln!("{line}");
+        }
     }
-    Ok(())
+    Ok(html)
 }
 
 /// Renders warnings left by the preprocessors, with source excerpts from

@@ -1,13 +1,24 @@
-//! `archmanual review`: the lint findings on the lines a pull request
-//! changes, as a GitHub review (printed, or posted with `--post`).
+//! `archmanual review`: what a pull request adds to the lint findings. The
+//! book is linted at the base and at the head; a finding is new when the
+//! base did not have it (wherever it stands: a renamed heading breaks links
+//! on pages the branch never touched). New findings on changed lines become
+//! inline comments, new findings elsewhere are listed in the review body,
+//! findings the base already had are only counted. Printed as GitHub's
+//! review JSON, as text or Markdown, or posted with `--post`.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use archmanual_github::review::{OwnReviews, PostOutcome, PullRequest, Review, ReviewComment};
-use archmanual_lint::diff::{git_changed_lines, git_toplevel};
-use archmanual_lint::review::{MARKER, ReviewPayload, SUPERSEDED_BODY, build_review, has_errors};
-use archmanual_lint::{Book, format, lint_configured};
+use archmanual_lint::diff::{
+    git_changed_lines, git_compare_base, git_export, git_renames, git_toplevel,
+};
+use archmanual_lint::review::{
+    MARKER, ReviewPayload, SUPERSEDED_BODY, build_review_of_changes, new_on_head,
+};
+use archmanual_lint::{Book, Diagnostic, config::Config, format, lint_configured};
 
 /// Arguments of `archmanual review`.
 #[derive(Debug, clap::Args)]
@@ -21,8 +32,9 @@ pub(crate) struct Args {
     /// The head revision; the working tree must be checked out at it. Default: the working tree.
     #[arg(long)]
     head: Option<String>,
-    /// Output format (the body of GitHub's "create a review" API).
-    #[arg(long, default_value = "github-review", value_parser = ["github-review"])]
+    /// Output format: `github-review` (the body of GitHub's "create a review" API),
+    /// `human` (the new findings rustc-style, for running it locally) or `markdown`.
+    #[arg(long, default_value = "github-review", value_parser = ["github-review", "human", "markdown"])]
     format: String,
     /// Post the review to $GITHUB_API_URL/repos/$GITHUB_REPOSITORY/pulls/<PR>/reviews
     /// with $GH_TOKEN, else $GITHUB_TOKEN.
@@ -52,14 +64,53 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         warn_if_not_checked_out(&repo, head);
     }
     let changed = git_changed_lines(&repo, &args.base, args.head.as_deref(), &[&prefix])?;
-    let sources = book.sources();
-    // Shown in the book's language (`--lang`).
+    let base = lint_base(&repo, &args, &book, &config)?;
+    let renamed = renames_in_book(&repo, &args, &prefix)?;
+    let sources = &book.files_read;
+    let is_new = new_on_head(&base.diagnostics, &base.sources, &diagnostics, sources, &renamed);
+    // Compared in English above; shown in the book's language.
     let lang = args.lang.resolve(&args.book);
     let shown = archmanual_lint::i18n::localise_all(lang, &diagnostics);
-    let payload = build_review(&shown, &sources, &prefix, &changed);
-    let code = u8::from(has_errors(&payload, &diagnostics, &prefix));
+    let payload = build_review_of_changes(&shown, &is_new, sources, &prefix, &changed);
+    let new: Vec<Diagnostic> = diagnostics
+        .iter()
+        .zip(&is_new)
+        .filter(|(_, new)| **new)
+        .map(|(d, _)| d.clone())
+        .collect();
+    let code = u8::from(!new.is_empty());
     if !args.post {
-        println!("{}", serde_json::to_string_pretty(&payload)?);
+        let mut out = std::io::stdout().lock();
+        match args.format.as_str() {
+            "human" => {
+                let report = format::Report {
+                    diagnostics: &new,
+                    sources,
+                    src_prefix: &prefix,
+                    color: std::io::IsTerminal::is_terminal(&std::io::stdout())
+                        && std::env::var_os("NO_COLOR").is_none(),
+                    lang,
+                };
+                format::by_name("human")
+                    .context("human format")?
+                    .write(&report, &mut out)?;
+                writeln!(
+                    out,
+                    "{} new finding(s) on this branch ({} on changed lines); {} already on {}",
+                    new.len(),
+                    payload.comments.len(),
+                    diagnostics.len() - new.len(),
+                    args.base
+                )?;
+            }
+            "markdown" => {
+                writeln!(out, "{}", payload.body.trim_start_matches(MARKER).trim())?;
+                for c in &payload.comments {
+                    writeln!(out, "\n#### `{}:{}`\n\n{}", c.path, c.line, c.body)?;
+                }
+            }
+            _ => writeln!(out, "{}", serde_json::to_string_pretty(&payload)?)?,
+        }
         return Ok(code);
     }
     let pr = PullRequest {
@@ -103,7 +154,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
             eprintln!(
                 "warning: the token cannot write reviews (a pull request from a fork?); printing annotations instead"
             );
-            let on_diff: Vec<_> = diagnostics
+            let on_diff: Vec<_> = new
                 .iter()
                 .filter(|d| {
                     let path = prefix.join(&d.file).to_string_lossy().replace('\\', "/");
@@ -113,7 +164,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
                 .collect();
             let report = format::Report {
                 diagnostics: &on_diff,
-                sources: &sources,
+                sources,
                 src_prefix: &prefix,
                 color: false,
                 lang,
@@ -125,6 +176,62 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         }
     }
     Ok(code)
+}
+
+/// The base revision's book and findings.
+struct BaseLint {
+    sources: HashMap<PathBuf, String>,
+    diagnostics: Vec<Diagnostic>,
+    // Holds the exported tree until the comparison is done.
+    _dir: tempfile::TempDir,
+}
+
+/// Lints the book as it was at the base (the merge base with `--head`), with
+/// the head's rule selection so both sides are judged alike. A base without
+/// the book (a pull request that adds it) has no findings.
+fn lint_base(repo: &Path, args: &Args, head: &Book, config: &Config) -> anyhow::Result<BaseLint> {
+    let rev = git_compare_base(repo, &args.base, args.head.as_deref())?;
+    let root = head.root.canonicalize().with_context(|| format!("{}", head.root.display()))?;
+    let rel = root
+        .strip_prefix(repo.canonicalize()?)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let dir = tempfile::Builder::new()
+        .prefix("archmanual-review-base")
+        .tempdir()
+        .context("cannot create a temporary directory for the base revision")?;
+    let exported = git_export(repo, &rev, &rel, dir.path())?;
+    let base_root = dir.path().join(&rel);
+    if !exported || !base_root.join("book.toml").is_file() {
+        return Ok(BaseLint {
+            sources: HashMap::new(),
+            diagnostics: Vec::new(),
+            _dir: dir,
+        });
+    }
+    let book = Book::load(&base_root).with_context(|| {
+        format!("cannot load the book as it was at {} ({rev}); is book.toml valid there?", args.base)
+    })?;
+    let diagnostics = lint_configured(&book, config);
+    Ok(BaseLint {
+        sources: book.sources(),
+        diagnostics,
+        _dir: dir,
+    })
+}
+
+/// Renamed chapter files, base → head, relative to the book's source directory.
+fn renames_in_book(
+    repo: &Path,
+    args: &Args,
+    prefix: &Path,
+) -> anyhow::Result<HashMap<PathBuf, PathBuf>> {
+    let renames = git_renames(repo, &args.base, args.head.as_deref(), &[prefix])?;
+    let strip = |p: &str| Path::new(p).strip_prefix(prefix).map(Path::to_path_buf).ok();
+    Ok(renames
+        .iter()
+        .filter_map(|(old, new)| Some((strip(old)?, strip(new)?)))
+        .collect())
 }
 
 /// Lint's network-free payload as the client's request body.

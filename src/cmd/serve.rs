@@ -94,15 +94,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-/// Loads and builds the book with search; returns the output directory.
+/// Loads and builds the book with search; returns the directory of the
+/// HTML (the build directory, or `build-dir/html` when the book has two
+/// renderers, e.g. `[output.search]`), which is what is served.
 fn build_once(root: &Path, dest: Option<&Path>) -> anyhow::Result<PathBuf> {
     let sink = DiagnosticSink::default();
     let (mut md, sources) = load(root, &sink)?;
     if let Some(dest) = dest {
         md.config.build.build_dir = dest.to_path_buf();
     }
-    build_with_search(&mut md, &sources, &sink)?;
-    Ok(md.root.join(&md.config.build.build_dir))
+    build_with_search(&mut md, &sources, &sink)
 }
 
 struct State {
@@ -381,8 +382,24 @@ fn open_browser(url: &str) {
     } else {
         std::process::Command::new("xdg-open")
     };
-    if cmd.arg(url).spawn().is_err() {
-        eprintln!("could not open a browser; open {url} yourself");
+    // xdg-open tries one browser after another and prints each failure:
+    // keep its output and say once, in our words, when none opened.
+    let child = cmd
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let url = url.to_owned();
+    match child {
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                if !child.wait().is_ok_and(|status| status.success()) {
+                    eprintln!("could not open a browser; open {url} yourself");
+                }
+            });
+        }
+        Err(_) => eprintln!("could not open a browser; open {url} yourself"),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Star counts from the committed snapshot, offline, through the whole pipeline.
 
-use crate::support::{archmanual, fixture, main_of, run};
+use crate::support::{archmanual, fixture, git, main_of, run};
 
 #[test]
 fn offline_build_shows_snapshot_stars_and_orders_by_them() {
@@ -46,18 +46,6 @@ fn offline_build_shows_snapshot_stars_and_orders_by_them() {
     };
     assert!(pos("mysql/mysql-server") < pos("postgres/postgres"));
     assert!(main.contains("31.2k"), "generated pages show stars too");
-}
-
-fn git(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(["-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 /// `archmanual review --post` with only `GH_TOKEN` set: the review lands on

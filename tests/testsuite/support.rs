@@ -44,6 +44,24 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Runs git in `dir` with a fixed identity and no signing; panics when git fails.
+#[track_caller]
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
 /// Runs and returns the output, with stderr shown on failure to help debugging.
 pub(crate) fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("command runs")

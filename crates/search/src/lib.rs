@@ -4,12 +4,17 @@
 mod capture;
 mod index;
 mod page;
+mod render;
 mod site;
 
 use std::path::PathBuf;
 
 pub use capture::BookCapture;
 pub use index::{IndexOptions, IndexReport, index_book};
+pub use render::{
+    Outcome, SearchLanguage, SearchMarkup, html_dir, index_rendered_book, search_enabled,
+    search_language, skip_mdbook_index, theme_search_markup,
+};
 pub use site::{EntryRecord, Page, SearchSite};
 
 /// The search UI's script (owned by the UI; see `INTERFACE.md`).
@@ -61,46 +66,17 @@ pub enum SearchError {
     /// mdBook's configuration could not be changed.
     #[error("cannot switch off mdBook's own search index: {0}")]
     Config(String),
-}
-
-/// Switches mdBook's own search *index* off in `config` while keeping its
-/// search markup (the menu-bar button, `#mdbook-search-wrapper`,
-/// `#mdbook-searchbar`, `#mdbook-searchresults`) for our UI to bind to:
-/// `copy-js = false` drops `searchindex.js` and mdBook's search scripts, and
-/// disabling search for every chapter (`chapter."" = { enable = false }`)
-/// spares building an elasticlunr index that would be thrown away.
-///
-/// Returns `false` (and changes nothing) when the book disables search
-/// (`[output.html.search] enable = false`): then nothing should be indexed.
-pub fn use_pagefind_for_search(
-    config: &mut mdbook_preprocessor::config::Config,
-    has_chapters: bool,
-) -> Result<bool, SearchError> {
-    let enabled = config
-        .get::<bool>("output.html.search.enable")
-        .map_err(|e| SearchError::Config(format!("{e:#}")))?
-        .unwrap_or(true);
-    if !enabled {
-        return Ok(false);
-    }
-    let set =
-        |config: &mut mdbook_preprocessor::config::Config, key: &str, value: serde_json::Value| {
-            config
-                .set(key, value)
-                .map_err(|e| SearchError::Config(format!("{e:#}")))
-        };
-    set(
-        config,
-        "output.html.search.copy-js",
-        serde_json::json!(false),
-    )?;
-    // mdBook rejects a chapter key that matches no chapter, so only with chapters.
-    if has_chapters {
-        set(
-            config,
-            "output.html.search.chapter",
-            serde_json::json!({ "": { "enable": false } }),
-        )?;
-    }
-    Ok(true)
+    /// There is no HTML where mdBook's HTML renderer writes it.
+    #[error(
+        "no HTML book in {dir} ({source}); search indexes the output of mdBook's HTML renderer: keep `[output.html]` in book.toml (an empty table will do) next to `[output.search]`"
+    )]
+    NoHtml {
+        /// Where the HTML was expected.
+        dir: PathBuf,
+        /// Why it could not be read.
+        source: std::io::Error,
+    },
+    /// The book's sources (for catalog entries) or its GitHub snapshot could not be read.
+    #[error("cannot read the book's sources for the search index: {0}")]
+    Source(String),
 }
