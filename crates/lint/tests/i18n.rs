@@ -313,3 +313,102 @@ fn book_language_picks_chinese() {
     std::fs::write(dir.path().join("book.toml"), "[book]\nlanguage = \"en\"\n").unwrap();
     assert_eq!(Lang::of_book(dir.path()), Lang::En);
 }
+
+/// Diagram errors (`PDnnn`, reported through AM019) from many broken
+/// diagrams, beyond the one the AM019 fixture has.
+#[test]
+fn diagram_errors_have_chinese_entries() {
+    use mdbook_protocol::{Dialect, Limits, parse};
+    let protocol = [
+        "crash A\nA ->> B: x",
+        "deliver nope",
+        "timeout A T",
+        "timer A T\ntimer A T",
+        "recover A",
+        "crash A\ncrash A",
+        "partition A,B | B: x",
+        "heal",
+        "A ->> B: x @{colour: red}",
+        "A ->> B: x @{lost: 2}",
+        "A ->> B: x @{id: a}\nA ->> B: y @{id: a}",
+        "participant C\npartition A,C | B",
+        "crash B\nA ->> B: x",
+        "partition A | B\nA ->> B: y",
+        "A ->> B: z @{id: q}",
+        "& A ->> B: x",
+        "crash A\ntimer A T",
+        "A ->> B: x @{class: pink}",
+        "A ->> B: x @{delay: 99}",
+        "A ->> B: x @{id: a, delay: 2}",
+        "A ->> B, C: x",
+        "brace A: x",
+        "partition A,B",
+    ];
+    let mermaid = [
+        "crash A",
+        "timer A T",
+        "== x ==",
+        "...",
+        "[ ->> A: x",
+        "end",
+        "loop x",
+        "participant A\nparticipant A@{ \"type\": \"rocket\" }",
+        "autonumber x",
+        "Note A: x",
+        "Note over A,B,C: x",
+        "box\nbox\nend\nend",
+        "deactivate A",
+        "A ->> B",
+        "nonsense here",
+        "participant A@{ \"type\": \"database\"",
+        "create participant X\nA ->> B: x",
+        "participant A; B",
+    ];
+    let mut texts = Vec::new();
+    let mut check = |src: String, dialect| {
+        let errors = match parse(&src, dialect, &Limits::default()) {
+            Ok((_, warnings)) => warnings,
+            Err(errors) => errors,
+        };
+        for e in errors {
+            texts.push((e.code, e.message.clone()));
+            texts.extend(
+                e.help
+                    .clone()
+                    .filter(|h| !h.is_empty())
+                    .map(|h| (e.code, h)),
+            );
+        }
+    };
+    for body in protocol {
+        check(
+            format!("sequenceDiagram\nparticipant A\nparticipant B\n{body}"),
+            Dialect::Protocol,
+        );
+    }
+    for body in mermaid {
+        check(format!("sequenceDiagram\n{body}"), Dialect::Mermaid);
+    }
+    check("graph TD\nA-->B".to_string(), Dialect::Mermaid);
+    let distinct: std::collections::BTreeSet<&str> =
+        texts.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(
+        distinct.len() > 40,
+        "{} distinct: {distinct:#?}",
+        distinct.len()
+    );
+    let missing: Vec<String> = texts
+        .iter()
+        .filter(|(_, t)| i18n::template_of(Lang::Zh, t).is_none())
+        .map(|(c, t)| format!("{c}: {t}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add these to crates/lint/src/i18n/zh.txt:\n{}",
+        missing.join("\n")
+    );
+    for (code, t) in &texts {
+        let zh = i18n::translate(Lang::Zh, t).unwrap();
+        assert!(leftover_english(&zh).is_none(), "{code}: {zh}");
+    }
+}
