@@ -412,3 +412,38 @@ fn diagram_errors_have_chinese_entries() {
         assert!(leftover_english(&zh).is_none(), "{code}: {zh}");
     }
 }
+
+/// The book with one defect per rule (every rule at once, as `archmanual
+/// lint` runs them) and a book without a GitHub snapshot (the GH000 note).
+#[test]
+fn whole_books_translate() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("book.toml"), "[book]\nsrc = \"src\"\n").unwrap();
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [消息队列](mq.md)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/mq.md"),
+        "# 消息队列\n\n- [Kafka](https://github.com/apache/kafka) - 分布式日志。\n",
+    )
+    .unwrap();
+    let defects = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/defects");
+    let mut seen = Vec::new();
+    for root in [root, defects.as_path()] {
+        let book = Book::load(root).unwrap();
+        for d in lint(&book) {
+            for text in texts(&d) {
+                let zh = i18n::translate(Lang::Zh, text)
+                    .unwrap_or_else(|| panic!("{}: no entry for {text:?}", d.code));
+                assert!(leftover_english(&zh).is_none(), "{}: {zh}", d.code);
+            }
+            seen.push(d.code.clone());
+        }
+    }
+    assert!(seen.iter().any(|c| c == "GH000"), "{seen:?}");
+    assert!(seen.len() > 20, "{seen:?}");
+}
