@@ -120,8 +120,29 @@ pub fn rules_page() -> String {
             }
         }
     }
+    out.push_str(BUILD_CODES);
     out
 }
+
+/// The codes only the build prints (the catalog preprocessor's `CATnnn`),
+/// so a contributor who meets one in `mdbook build` output finds it here.
+/// `GHnnn` and `PDnnn` are in the tables of AM017 and AM019 above; a test
+/// in `mdbook-catalog` keeps this list equal to its codes.
+const BUILD_CODES: &str = "
+## 构建时的代码（CATnnn） {#build-codes}
+
+下面这些代码只在构建（`archmanual build`、`mdbook build`）时由目录预处理器 `mdbook-catalog` 给出；
+其中条目格式的问题 `archmanual lint` 会用 AM 代码更早地报告。构建时的 `GHnnn`、`PDnnn` 与上面
+AM017、AM019 表中的同名代码相同；`GH000`（没有仓库快照）在构建时是警告，在 lint 中是一条提示。
+
+| 代码 | 级别 | 说明 | lint 中对应 |
+| --- | --- | --- | --- |
+| CAT001 | 错误 | 条目格式不对（缺链接、缺说明、嵌套条目、未知字段、普通列表项混在条目列表里）；由输入法打出的全角括号造成时，信息与 AM015 相同 | AM006、AM008、AM009、AM015 |
+| CAT002 | 警告 | 生成的索引页下面没有任何分类或条目 | — |
+| CAT003 | 错误 | `\\{{#catalog …}}` 带了不认识的参数（只接受空或 `map`） | — |
+| CAT004 | 警告 | `order = \"stars\"` 但找不到仓库快照，条目按书写顺序排列 | — |
+| CAT005 | 错误 | `\\{{#catalog}}` 没有独占一行，或者一页里写了不止一个 | — |
+";
 
 /// The rule's severity, or for rules that report delegated codes a pointer
 /// to their table (the rule's own code is never reported).

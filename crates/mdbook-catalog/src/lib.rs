@@ -564,3 +564,26 @@ mod tests {
         assert!(!d.message.contains("mixes"), "{}", d.message);
     }
 }
+
+#[cfg(test)]
+mod documented {
+    /// Every code the catalog can print is explained on the book's rule
+    /// page, where a contributor looks it up.
+    #[test]
+    fn every_code_is_on_the_rule_page() {
+        let page = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../book/contributing/lint.md"),
+        )
+        .unwrap();
+        for code in [
+            super::codes::MALFORMED_ENTRY,
+            super::codes::EMPTY_CATEGORY,
+            super::codes::BAD_DIRECTIVE,
+            super::codes::NO_SNAPSHOT,
+            super::codes::MISPLACED_DIRECTIVE,
+        ] {
+            assert!(page.contains(&format!("| {code} |")), "{code} is not on book/contributing/lint.md");
+        }
+    }
+}
