@@ -222,7 +222,7 @@ fn text_stays_inside_its_tile_and_long_names_are_cut_with_their_full_name_kept()
                 (x, x + w)
             };
             assert!(
-                left >= 0.0 && right <= 336.0,
+                left >= 0.0 && right <= 312.0,
                 "`{s}` runs from {left} to {right}"
             );
             checked += 1;
@@ -233,7 +233,7 @@ fn text_stays_inside_its_tile_and_long_names_are_cut_with_their_full_name_kept()
                 continue;
             };
             let right = num(chip, "x") + num(chip, "width");
-            assert!(right <= 326.0 + 0.05, "chip ends at {right}");
+            assert!(right <= 302.0 + 0.05, "chip ends at {right}");
             for t in a.children().filter(|n| n.has_tag_name("text")) {
                 let (px, _) = font(attr(t, "class").unwrap());
                 let end = num(t, "x") + text_width(t.text().unwrap(), px);
@@ -301,11 +301,11 @@ fn layouts(doc: &roxmltree::Document<'_>) -> (Boxes, Boxes) {
                     .descendants()
                     .find(|n| attr(*n, "class") == Some("hr"))
                     .unwrap();
-                (336.0, num(hr, "y") + 2.0)
+                (312.0, num(hr, "y") + 2.0)
             }
         };
         wide.push((wx, wy, w, h));
-        narrow.push((nx, ny, 336.0, h));
+        narrow.push((nx, ny, 312.0, h));
     }
     (wide, narrow)
 }
@@ -327,10 +327,10 @@ fn both_layouts_place_every_block_without_overlap_inside_the_picture() {
         .unwrap()
         .parse()
         .unwrap();
-    assert_eq!(num(svg, "width"), 692.0);
+    assert_eq!(num(svg, "width"), 644.0);
     let (wide, narrow) = layouts(&doc);
     assert_eq!(wide.len(), 2 + 4, "two headings and four tiles");
-    for (layout, width, height) in [(&wide, 692.0, wide_h), (&narrow, 344.0, narrow_h)] {
+    for (layout, width, height) in [(&wide, 644.0, wide_h), (&narrow, 320.0, narrow_h)] {
         for (i, a) in layout.iter().enumerate() {
             assert!(a.0 >= 0.0 && a.0 + a.2 <= width, "{a:?} outside {width}");
             assert!(a.1 >= 0.0 && a.1 + a.3 <= height, "{a:?} below {height}");
@@ -344,13 +344,13 @@ fn both_layouts_place_every_block_without_overlap_inside_the_picture() {
     assert!(wide.iter().any(|b| b.0 > 300.0));
     assert!(narrow.windows(2).all(|w| w[0].1 < w[1].1));
     assert!(narrow_h > wide_h);
-    // The narrow layout is what the page's CSS switches to below 692 px.
+    // The narrow layout is what the page's CSS switches to below 644 px.
     let css = doc
         .descendants()
         .find(|n| n.has_tag_name("style"))
         .and_then(|n| n.text())
         .unwrap();
-    assert!(css.contains("@container tmap (max-width:691.5px)"), "{css}");
+    assert!(css.contains("@container tmap (max-width:643.5px)"), "{css}");
     assert!(css.contains("translate(var(--nx),var(--ny))"));
     assert!(block(&page).contains("container:tmap/inline-size"));
 }
@@ -394,7 +394,7 @@ fn the_standalone_file_is_the_same_picture_with_built_page_links() {
     let root = doc.root_element();
     assert_eq!(
         attr(root, "viewBox"),
-        Some(format!("0 0 692 {}", num(root, "height")).as_str())
+        Some(format!("0 0 644 {}", num(root, "height")).as_str())
     );
     assert!(!svg.contains("--nx") && !svg.contains("@container"));
     let links = hrefs(&doc);

@@ -1,10 +1,10 @@
 //! The technology map as a picture: one SVG of themes → category tiles →
 //! entry chips, drawn at build time (no JavaScript).
 //!
-//! Every tile is 336 px wide, so its inside is the same in both layouts:
-//! two columns (692 px, the desktop column) by default, one column (344 px)
-//! when the map's box is narrower — the page's CSS moves the tiles with a
-//! container query, because an SVG scaled down to a phone would draw its
+//! Every tile is 312 px wide, so its inside is the same in both layouts:
+//! two columns (644 px, within the desktop column) by default, one column
+//! (320 px, the column of a 360 px phone) when the map's box is narrower —
+//! the page's CSS moves the tiles with a container query, because an SVG scaled down to a phone would draw its
 //! text at 6 px. Text is measured with the protocol renderer's widths
 //! (Open Sans advances, CJK 1 em) and cut with `…` where it would overflow;
 //! every label is escaped.
@@ -54,7 +54,7 @@ pub(crate) enum Flavour {
 }
 
 /// Tile width: the same in both layouts.
-const TILE_W: f64 = 336.0;
+const TILE_W: f64 = 312.0;
 const GAP: f64 = 12.0;
 const MARGIN: f64 = 4.0;
 /// Width of the two-column layout; the one-column layout is `NARROW_W`.
