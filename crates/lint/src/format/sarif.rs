@@ -142,7 +142,10 @@ impl Format for Sarif {
                 // result's property bag (SARIF 2.1.0 §3.8), which viewers ignore.
                 if report.lang != crate::i18n::Lang::En {
                     let text = crate::i18n::localise(report.lang, d);
-                    v["properties"] = json!({ "lang": report.lang.code(), "messageLocalized": text.message, "helpLocalized": text.help });
+                    v["properties"] = json!({ "lang": report.lang.code(), "messageLocalized": text.message });
+                    if let Some(h) = text.help {
+                        v["properties"]["helpLocalized"] = json!(h);
+                    }
                 }
                 if let Some(f) = &d.fix {
                     v["fixes"] = json!([{
