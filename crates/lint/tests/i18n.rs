@@ -290,7 +290,10 @@ fn machine_formats_keep_english_and_add_the_translation() {
         zh.message.as_str()
     );
     assert_eq!(result["properties"]["lang"], "zh");
-    assert_eq!(result["properties"]["helpLocalized"], zh.help.as_deref().unwrap());
+    assert_eq!(
+        result["properties"]["helpLocalized"],
+        zh.help.as_deref().unwrap()
+    );
     let v: serde_json::Value =
         serde_json::from_str(&render(&book, &found, "sarif", Lang::En)).unwrap();
     assert!(v["runs"][0]["results"][0].get("properties").is_none());
