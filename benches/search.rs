@@ -67,12 +67,12 @@ fn main() {
     // Ours.
     let ours = tmp.path().join("ours");
     copy_book(root, &ours);
-    let out = ours.join("out");
+    let built = ours.join("out");
     let run = Command::new(&archmanual)
         .args(["build", "--book"])
         .arg(&ours)
         .arg("--dest-dir")
-        .arg(&out)
+        .arg(&built)
         .output()
         .expect("archmanual runs");
     assert!(
@@ -125,6 +125,8 @@ fn main() {
     println!("mdbook build: {mdbook_search:?}");
 
     // Serve ours and ask Chromium.
+    // Two renderers (html, search): the pages are in html/.
+    let out = built.join("html");
     std::fs::write(out.join("__bench.html"), BENCH_PAGE).expect("bench page");
     let log: Arc<Mutex<Vec<(String, u64)>>> = Arc::default();
     let addr = serve(out.clone(), Arc::clone(&log));

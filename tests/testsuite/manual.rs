@@ -15,7 +15,7 @@ fn book_root() -> PathBuf {
 }
 
 fn built() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = run(archmanual()
@@ -28,9 +28,12 @@ fn built() -> &'static Path {
             "the manual does not build:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        dir
+        // The manual has two renderers (html, search): the pages are in html/.
+        let html = dir.path().join("html");
+        (dir, html)
     })
-    .path()
+    .1
+    .as_path()
 }
 
 /// Visible text of an HTML fragment, normalised for name look-ups:

@@ -125,7 +125,8 @@ fn build_into(book: &Path, dir: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        dir.join("pagefind/pagefind.js").is_file(),
+        dir.join("pagefind/pagefind.js").is_file()
+            || dir.join("html/pagefind/pagefind.js").is_file(),
         "no Pagefind bundle in the build of {}",
         book.display()
     );
@@ -155,7 +156,8 @@ fn manual() -> &'static Site {
                 // a temporary directory would be left behind by every run.
                 let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-browser-manual");
                 build_into(&book_root(), &dir);
-                dir
+                // Two renderers (html, search): the pages are in html/.
+                dir.join("html")
             }
         };
         let server = StaticServer::start(&dir);
