@@ -33,6 +33,8 @@ pub struct EntryRecord {
     pub anchor: String,
     /// The project's name.
     pub name: String,
+    /// The entry's link as written (a GitHub repository or another page).
+    pub url: String,
     /// The one-line description (plain text, as written in the book).
     pub description: String,
     /// The `标签` field.
@@ -136,6 +138,7 @@ impl SearchSite {
                     page: page.html.clone(),
                     anchor,
                     name: e.name.clone(),
+                    url: e.url.clone(),
                     description: e.description.clone(),
                     tags: e.tags.clone(),
                     group: e.group.clone(),
