@@ -126,7 +126,7 @@ fn lint_toml_per_file_ignores_and_errors() {
     insta::assert_snapshot!("lint_toml_per_file_ignores", listing(&out));
     // `--select` replaces the file's select and ignore; per-file ignores stay.
     let out = lint(dir.path(), &["--select", "AM013,AM020"]);
-    assert_eq!(listing(&out), "mq/index.md:17 warning[AM020]\n");
+    assert_eq!(listing(&out), "mq/index.md:18 warning[AM020]\n");
 
     std::fs::write(
         dir.path().join("lint.toml"),
