@@ -24,6 +24,15 @@
     // Sections shown under a page result (the ones with most matches).
     const MAX_SECTIONS = 2;
     const DEBOUNCE_MS = 120;
+    // Results whose data is loaded and re-ranked before anything is shown.
+    const RERANK = 20;
+    // With this many results for the query's character pairs, no search for
+    // its characters apart.
+    const ENOUGH = 10;
+    // Chinese and Japanese characters: a run of them is searched as its
+    // pairs of neighbours, which the index holds for every run of text.
+    const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+    const CJK_RUNS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\s]+/gu;
 
     const TEXT = {
         placeholder: '搜索手册：限流、一致性哈希、Kafka…',
@@ -55,6 +64,12 @@
     // book.js asks this before using arrow keys for chapter navigation.
     window.search = window.search || {};
     window.search.hasFocus = () => ui !== null && document.activeElement === ui.bar;
+    // The ranked results of a query, as the panel lists them before it
+    // groups them by page ({result, data?}: Pagefind's result and, for the
+    // first ones, its loaded data); for tests and for scripts on the page.
+    window.archmanualSearch = {
+        find: async (query, filters) => find(await load(), query.trim(), filters || {}),
+    };
 
     function el(tag, attrs, text) {
         const e = document.createElement(tag);
@@ -331,7 +346,29 @@
                     // they push the chapters about a topic down the list.
                     ranking: {pageLength: 0.1},
                 });
-                await module.init();
+                // Pagefind splits a Chinese or Japanese query with the
+                // browser's Intl.Segmenter, whose dictionary differs from the
+                // index's (and between browsers: Chromium on Linux cuts
+                // 分区容错 into four single characters) and loses pages.
+                // `queryTerms` splits the query itself, so Pagefind must not:
+                // it segments only when the page's language is zh, ja or th,
+                // and reads <html lang> once, when its instance is created
+                // (synchronously in init). The index is found all the same
+                // (Pagefind falls back to the index with most pages).
+                const html = document.documentElement;
+                const lang = html.getAttribute('lang');
+                html.setAttribute('lang', 'x-archmanual');
+                let started;
+                try {
+                    started = module.init();
+                } finally {
+                    if (lang === null) {
+                        html.removeAttribute('lang');
+                    } else {
+                        html.setAttribute('lang', lang);
+                    }
+                }
+                await started;
                 pagefind = module;
                 ui.form.classList.remove('searching');
                 ui.header.textContent = '';
@@ -423,32 +460,145 @@
             return;
         }
         loadFilters().catch(() => {});
-        const found = await module.search(query === '' ? null : query, {filters});
-        if (mine !== generation || found === null) {
+        const found = await find(module, query, filters);
+        if (mine !== generation) {
             return; // a newer query is under way
         }
-        current = {query, results: found.results, shown: 0, pages: new Map()};
+        current = {query, results: found, shown: 0, pages: new Map(), folded: new Map()};
         clearResults();
-        if (found.results.length === 0) {
+        if (found.length === 0) {
             showHeader(TEXT.noResults(query || Object.values(filters).join('、')));
             return;
         }
-        showHeader(TEXT.results(found.results.length, query));
+        showHeader(TEXT.results(found.length, query));
         await showMore(mine);
     }
 
-    // A chapter titled exactly like the query (Raft, Paxos) comes before the
-    // projects named after it.
-    function chaptersNamedFirst(data, query) {
-        const norm = t => (t || '').replace(/\s+/g, '').toLowerCase();
-        const q = norm(query);
-        const named = d => d.meta && d.meta.kind !== 'entry' && norm(d.meta.title) === q;
-        const first = data.filter(named);
-        if (q === '' || first.length === 0) {
-            return;
+    // Text as compared with a query: full-width forms as half-width (NFKC),
+    // lower case, without spaces and Pagefind's U+200B word marks.
+    function norm(text) {
+        return (text || '').normalize('NFKC').replace(/[\s\u200b]+/g, '').toLowerCase();
+    }
+
+    // The query as Pagefind terms: each run of Chinese or Japanese characters
+    // as its overlapping pairs (分区容错 → 分区 区容 容错), since the index
+    // holds every pair of neighbours in a run whatever words it found there;
+    // everything else as typed (Pagefind drops punctuation itself). With
+    // `single`, each character alone (Pagefind matches it as the start of a
+    // word): pages that have the query's words apart.
+    function queryTerms(query, single) {
+        const terms = [];
+        for (const [run] of query.normalize('NFKC').toLowerCase().matchAll(CJK_RUNS)) {
+            const chars = Array.from(run);
+            if (!CJK.test(chars[0]) || chars.length === 1) {
+                terms.push(run);
+                continue;
+            }
+            if (single) {
+                terms.push(...chars);
+                continue;
+            }
+            for (let i = 0; i + 1 < chars.length; i++) {
+                terms.push(chars[i] + chars[i + 1]);
+            }
         }
-        const rest = data.filter(d => !named(d));
-        data.splice(0, data.length, ...first, ...rest);
+        return terms.join(' ');
+    }
+
+    // A record's names: its title, the part before and inside a bracket
+    // (Snowflake（雪花算法）), and the other names of a repository record.
+    function namesOf(data) {
+        const meta = data.meta || {};
+        const names = [meta.title || ''];
+        for (let i = 1; i <= Number(meta.also || 0); i++) {
+            names.push(meta[`also${i}_name`] || '');
+        }
+        const out = [];
+        for (const n of names) {
+            const t = n.normalize('NFKC');
+            out.push(norm(t));
+            const m = t.match(/^([^(]+)\(([^)]+)\)\s*$/);
+            if (m) {
+                out.push(norm(m[1]), norm(m[2]));
+            }
+        }
+        return out.filter(n => n !== '');
+    }
+
+    // How a result matches the query (higher first): 6 a title or entry
+    // name equal to it, 5 a heading equal to it, 4 a title containing it,
+    // 3 a heading containing it, 2 the text containing it verbatim, 1 a
+    // title or name found in the query (前端性能优化 → 性能优化), else 0.
+    // `words`: how many of the query's words the text contains verbatim.
+    function matchOf(data, query) {
+        const q = norm(query);
+        const names = namesOf(data);
+        const heads = (data.sub_results || []).map(s => norm(s.title));
+        const text = norm(data.content);
+        const words = query.split(/\s+/).map(norm).filter(w => w !== '');
+        // A name inside the query: a Chinese one of two or more characters
+        // anywhere in it, any other only as one of its words (not `go` in
+        // `mongodb`).
+        const inQuery = n => CJK.test(n) ? Array.from(n).length >= 2 && q.includes(n) : words.includes(n);
+        let tier = 0;
+        if (q !== '') {
+            if (names.includes(q)) {
+                tier = 6;
+            } else if (heads.includes(q)) {
+                tier = 5;
+            } else if (names.some(n => n.includes(q))) {
+                tier = 4;
+            } else if (heads.some(h => h.includes(q))) {
+                tier = 3;
+            } else if (text.includes(q)) {
+                tier = 2;
+            } else if (names.some(inQuery)) {
+                tier = 1;
+            }
+        }
+        return {tier, words: words.filter(w => text.includes(w) || names.some(n => n.includes(w))).length};
+    }
+
+    // The results of a query, best first: [{result, data?}] with the data of
+    // the first RERANK loaded. Two searches: the query's character pairs
+    // (every page containing the query verbatim is among them) and its
+    // single characters (pages with its words apart; only when the first
+    // has fewer than ENOUGH results). The first RERANK are re-ranked
+    // by `matchOf`, keeping Pagefind's order among equals; a chapter titled
+    // like the query comes before the entries of that name.
+    async function find(module, query, filters) {
+        if (query === '') {
+            const r = await module.search(null, {filters});
+            return r ? r.results.map(result => ({result})) : [];
+        }
+        const terms = queryTerms(query, false);
+        const apart = queryTerms(query, true);
+        const searches = apart === terms ? [terms] : [terms, apart];
+        const seen = new Set();
+        const all = [];
+        for (const q of searches) {
+            // The words-apart search only when the phrase is rare: it adds
+            // pages after the phrase's own, and each search costs time.
+            if (q.trim() === '' || (q !== terms && all.length >= ENOUGH)) {
+                continue;
+            }
+            const r = await module.search(q, {filters});
+            for (const result of (r ? r.results : [])) {
+                if (!seen.has(result.id)) {
+                    seen.add(result.id);
+                    all.push({result});
+                }
+            }
+        }
+        const head = all.slice(0, RERANK);
+        const data = await Promise.all(head.map(r => r.result.data()));
+        const keyed = head.map((r, i) => {
+            const m = matchOf(data[i], query);
+            const chapter = (data[i].meta || {}).kind !== 'entry';
+            return {r: {result: r.result, data: data[i]}, i, tier: m.tier, words: m.words, named: m.tier === 6 && chapter};
+        });
+        keyed.sort((a, b) => b.tier - a.tier || b.named - a.named || b.words - a.words || a.i - b.i);
+        return keyed.map(k => k.r).concat(all.slice(RERANK));
     }
 
     function clearResults() {
@@ -461,25 +611,32 @@
     async function showMore(mine) {
         mine = mine ?? generation;
         const batch = current.results.slice(current.shown, current.shown + PAGE_SIZE);
-        const data = await Promise.all(batch.map(r => r.data()));
+        const data = await Promise.all(batch.map(r => r.data || r.result.data()));
         if (mine !== generation) {
             return;
         }
         const start = current.shown;
-        if (start === 0) {
-            chaptersNamedFirst(data, current.query);
-        }
-        // One item per page: further entries (or the chapter itself) of a
-        // page already listed go under it, so the first results are distinct
-        // pages.
+        // One item per page: further records of a page already listed go
+        // under it, so the first results are distinct pages. A chapter that
+        // only mentions a repository listed above (one of the pages under
+        // its record) is left out: the line under the record leads there.
         data.forEach((d, i) => {
             const page = d.url.split('#')[0];
             const li = current.pages.get(page);
+            const meta = d.meta || {};
             if (li) {
                 addToPage(li, d, start + i);
+            } else if (current.folded.has(page) && meta.kind !== 'entry'
+                && matchOf(d, current.query).tier <= 2) {
+                return;
             } else {
                 const item = renderResult(d, start + i);
                 current.pages.set(page, item);
+                for (const also of alsoOf(d)) {
+                    if (!current.folded.has(also.page)) {
+                        current.folded.set(also.page, item);
+                    }
+                }
                 ui.list.appendChild(item);
             }
         });
@@ -489,6 +646,28 @@
         ui.more.classList.toggle('hidden', left <= 0);
         ui.outer.classList.remove('hidden');
         ui.bar.setAttribute('aria-expanded', 'true');
+    }
+
+    // The other entries of a repository record (meta `also`, `alsoN_*`):
+    // [{url, page, name, category, group, description}], URLs rooted at the
+    // book's root and resolved against it; anything else is dropped.
+    function alsoOf(data) {
+        const meta = data.meta || {};
+        const base = new URL(root || './', window.location.href).pathname;
+        const out = [];
+        for (let i = 1; i <= Math.min(Number(meta.also || 0), 50); i++) {
+            const url = meta[`also${i}_url`] || '';
+            if (!/^\/[^/\\]/.test(url)) {
+                continue;
+            }
+            const full = base + url.slice(1);
+            out.push({
+                url: full, page: full.split('#')[0],
+                name: meta[`also${i}_name`] || '', category: meta[`also${i}_category`] || '',
+                group: meta[`also${i}_group`] || '', description: meta[`also${i}_description`] || '',
+            });
+        }
+        return out;
     }
 
     // Words to highlight on the landing page: the query's words and the words
@@ -554,8 +733,26 @@
         a.appendChild(teaserOf(data, terms));
         li.appendChild(a);
 
-        if (subs.length > 0) {
+        const also = alsoOf(data);
+        if (subs.length > 0 || also.length > 0) {
             const ul = el('ul', {class: 'archmanual-search-subs', role: 'none'});
+            // The repository's other pages: where it is listed, and what it
+            // is there for.
+            also.forEach((x, j) => {
+                const sli = el('li', {role: 'none'});
+                const sa = el('a', {
+                    class: 'archmanual-search-link archmanual-search-sub archmanual-search-also', href: target(x.url, terms),
+                    id: `archmanual-search-r${index}-a${j}`, role: 'option', 'aria-selected': 'false',
+                });
+                const where = [x.category, x.group].filter(Boolean).join(' › ');
+                const named = norm(x.name) !== norm(meta.title) ? ` · ${x.name}` : '';
+                sa.appendChild(el('span', {class: 'archmanual-search-title'}, where + named));
+                const st = el('span', {class: 'teaser archmanual-search-excerpt'});
+                appendMarked(st, x.description, terms);
+                sa.appendChild(st);
+                sli.appendChild(sa);
+                ul.appendChild(sli);
+            });
             subs.forEach((s, j) => {
                 const sli = el('li', {role: 'none'});
                 const sa = el('a', {
