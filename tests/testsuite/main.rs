@@ -13,6 +13,7 @@ mod lint;
 mod manual;
 mod network_free;
 mod one_core;
+mod phone;
 mod review;
 mod search;
 mod search_browser;
