@@ -176,25 +176,18 @@ fn the_map_links_every_category_and_entry_and_takes_keyboard_focus() {
 
 /// Chapters (by path under the site) whose HTML has a diagram or a table.
 fn pages_with_diagrams_or_tables(dir: &Path) -> Vec<String> {
-    let mut pages: Vec<String> = html_files(dir)
+    html_files(dir)
         .into_iter()
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             !matches!(name, "print.html" | "toc.html" | "404.html")
         })
         .filter(|p| {
-            let html = std::fs::read_to_string(p).unwrap_or_default();
+            let html = std::fs::read_to_string(dir.join(p)).unwrap_or_default();
             html.contains("class=\"pd\"") || html.contains("<table")
         })
-        .map(|p| {
-            p.strip_prefix(dir)
-                .expect("under the site")
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect();
-    pages.sort();
-    pages
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect()
 }
 
 /// At the current page: the smallest diagram text as drawn (font size times
