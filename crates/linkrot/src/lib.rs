@@ -89,7 +89,7 @@ pub enum LinkKind {
 /// Errors of the checker: reading the book, the configuration or the state,
 /// writing files. Link failures are not errors; they are statuses.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub enum LinkrotError {
     /// The book could not be loaded.
     #[error("{path}: could not load the book: {message} (is this the directory with book.toml?)")]
     Book {
@@ -130,5 +130,5 @@ pub enum Error {
     Runtime(String),
     /// The GitHub client failed (not a lookup failure: those are statuses).
     #[error(transparent)]
-    Github(#[from] archmanual_github::Error),
+    Github(#[from] archmanual_github::GithubError),
 }

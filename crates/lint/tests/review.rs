@@ -1,6 +1,6 @@
 //! `archmanual review`: comments exactly on the lines a change touched (in a
 //! temporary git repository). Posting is tested with the GitHub client
-//! (`crates/github-client/tests/standin/review.rs`).
+//! (`crates/github/tests/standin/review.rs`).
 
 use std::path::Path;
 use std::process::Command;

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+mod answer;
 mod cache;
 mod client;
 mod config;
@@ -26,7 +27,7 @@ use std::path::PathBuf;
 /// Errors of the client itself. Network trouble is not an error: it ends up
 /// as [`RepoStatus::Unknown`] with a reason. No error ever contains the token.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub enum GithubError {
     /// The HTTP client could not be built.
     #[error("could not build the HTTP client: {0}")]
     Http(String),
