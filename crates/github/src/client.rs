@@ -112,7 +112,7 @@ impl Client {
         };
         let http = client_builder(&config.user_agent, timeouts)
             .build()
-            .map_err(|e| GithubError::Http(e.to_string()))?;
+            .map_err(GithubError::Http)?;
         let cache = config
             .cache_path
             .as_deref()

@@ -175,7 +175,7 @@ impl Client {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| GithubError::Runtime(e.to_string()))?;
+            .map_err(GithubError::Runtime)?;
         Ok(rt.block_on(self.lookup_with_progress(repos, owners, progress)))
     }
 
@@ -190,7 +190,7 @@ impl Client {
         }
         cache.save(path).map_err(|e| GithubError::Cache {
             path: path.clone(),
-            message: e.to_string(),
+            source: e,
         })?;
         cache.dirty = false;
         Ok(())

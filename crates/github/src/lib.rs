@@ -29,17 +29,18 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum GithubError {
     /// The HTTP client could not be built.
-    #[error("could not build the HTTP client: {0}")]
-    Http(String),
+    #[error("could not build the HTTP client")]
+    Http(#[source] reqwest::Error),
     /// The cache file could not be written.
-    #[error("{path}: could not write the GitHub lookup cache: {message}")]
+    #[error("{path}: could not write the GitHub lookup cache")]
     Cache {
         /// The cache file.
         path: PathBuf,
         /// What went wrong.
-        message: String,
+        #[source]
+        source: std::io::Error,
     },
     /// The async runtime for [`Client::lookup_blocking`] could not start.
-    #[error("could not start the async runtime: {0}")]
-    Runtime(String),
+    #[error("could not start the async runtime")]
+    Runtime(#[source] std::io::Error),
 }

@@ -123,11 +123,11 @@ pub enum LinkrotError {
         message: String,
     },
     /// The HTTP client could not be built.
-    #[error("could not build the HTTP client: {0}")]
-    Http(String),
+    #[error("could not build the HTTP client")]
+    Http(#[source] reqwest::Error),
     /// The async runtime could not start.
-    #[error("could not start the async runtime: {0}")]
-    Runtime(String),
+    #[error("could not start the async runtime")]
+    Runtime(#[source] std::io::Error),
     /// The GitHub client failed (not a lookup failure: those are statuses).
     #[error(transparent)]
     Github(#[from] archmanual_github::GithubError),

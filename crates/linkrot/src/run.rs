@@ -369,7 +369,7 @@ pub fn check_blocking(
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| LinkrotError::Runtime(e.to_string()))?;
+        .map_err(LinkrotError::Runtime)?;
     Ok(runtime.block_on(check(links, config, web, github, state, options, progress)))
 }
 

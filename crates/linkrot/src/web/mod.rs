@@ -179,7 +179,7 @@ impl WebChecker {
         let client = client_builder(&options.user_agent, timeouts)
             .dns_resolver(Arc::new(resolver))
             .build()
-            .map_err(|e| LinkrotError::Http(e.to_string()))?;
+            .map_err(LinkrotError::Http)?;
         Ok(WebChecker {
             client,
             global: Arc::new(Semaphore::new(options.concurrency.max(1))),
