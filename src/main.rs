@@ -24,6 +24,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Debug, Parser)]
 #[command(name = "archmanual", version, about)]
 struct Cli {
+    /// More detail on stderr (retries and their reasons, mdBook's steps): -v debug, -vv trace.
+    /// Without it `RUST_LOG` (e.g. `debug`, `archmanual_github=debug`) or `ARCHMANUAL_LOG` decides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// Colour on stderr and in `lint`'s human output: auto (a terminal without NO_COLOR), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t, global = true)]
+    color: cmd::color::ColorChoice,
     #[command(subcommand)]
     command: Command,
 }
@@ -54,7 +61,8 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    init_logging();
+    cmd::color::init(cli.color);
+    init_logging(cli.verbose);
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Serve(args) => cmd::serve::run(args),
@@ -72,23 +80,40 @@ fn main() -> ExitCode {
     }
 }
 
-/// mdBook reports through `tracing`; show its warnings and progress on
-/// stderr like `mdbook build` does (`ARCHMANUAL_LOG=debug` for more).
-fn init_logging() {
-    use tracing_subscriber::filter::LevelFilter;
-    let level = match std::env::var("ARCHMANUAL_LOG").as_deref() {
-        Ok("debug") => LevelFilter::DEBUG,
-        Ok("trace") => LevelFilter::TRACE,
-        Ok("warn") => LevelFilter::WARN,
-        Ok("error") => LevelFilter::ERROR,
+/// mdBook and our libraries report through `tracing`; show warnings and
+/// progress on stderr like `mdbook build` does. `-v`/`-vv` raise the level
+/// to debug/trace; else `RUST_LOG` (levels and `target=level` directives),
+/// else `ARCHMANUAL_LOG` (a level) decides; the default is info.
+fn init_logging(verbose: u8) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let level = |name: &str| match name {
+        "debug" => LevelFilter::DEBUG,
+        "trace" => LevelFilter::TRACE,
+        "warn" => LevelFilter::WARN,
+        "error" => LevelFilter::ERROR,
         _ => LevelFilter::INFO,
     };
-    let _ = tracing_subscriber::fmt()
+    let filter = match verbose {
+        1 => Targets::new().with_default(LevelFilter::DEBUG),
+        2.. => Targets::new().with_default(LevelFilter::TRACE),
+        0 => std::env::var("RUST_LOG")
+            .ok()
+            .and_then(|directives| directives.parse::<Targets>().ok())
+            .unwrap_or_else(|| {
+                let name = std::env::var("ARCHMANUAL_LOG").unwrap_or_default();
+                Targets::new().with_default(level(&name))
+            }),
+    };
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .with_max_level(level)
         .without_time()
         .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(cmd::color::enabled(&std::io::stderr()));
+    let _ = tracing_subscriber::registry()
+        .with(layer)
+        .with(filter)
         .try_init();
 }
 

@@ -2,7 +2,6 @@
 //! command preprocessors that `book.toml` declares under the same names (same
 //! order, no subprocesses, one process-wide diagnostics sink).
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -203,6 +202,6 @@ fn print_diagnostics(md: &MDBook, loaded: &Sources, diagnostics: &[Diagnostic]) 
         .0
         .extend(loaded.0.iter().map(|(k, v)| (k.clone(), v.clone())));
     let stderr = std::io::stderr();
-    let color = stderr.is_terminal();
+    let color = super::color::enabled(&stderr);
     let _ = render_human(diagnostics, &sources, color, &mut stderr.lock());
 }

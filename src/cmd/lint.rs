@@ -1,6 +1,6 @@
 //! `archmanual lint`: run every rule over the book and report the findings.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -98,9 +98,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         Ok(prefix) => prefix,
         Err(panic) => std::panic::resume_unwind(panic),
     };
-    let color = args.format == "human"
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let color = args.format == "human" && super::color::enabled(&std::io::stdout());
     let report = format::Report {
         diagnostics: &diagnostics,
         sources,
@@ -149,6 +147,7 @@ mod tests {
             format: format.into(),
             fix: false,
             select: SelectArgs::default(),
+            lang: LangArg::default(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod build;
+pub(crate) mod color;
 pub(crate) mod linkrot;
 pub(crate) mod lint;
 pub(crate) mod refresh;

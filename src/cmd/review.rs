@@ -67,7 +67,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     let base = lint_base(&repo, &args, &book, &config)?;
     let renamed = renames_in_book(&repo, &args, &prefix)?;
     let sources = &book.files_read;
-    let is_new = new_on_head(&base.diagnostics, &base.sources, &diagnostics, sources, &renamed);
+    let is_new = new_on_head(
+        &base.diagnostics,
+        &base.sources,
+        &diagnostics,
+        sources,
+        &renamed,
+    );
     // Compared in English above; shown in the book's language.
     let lang = args.lang.resolve(&args.book);
     let shown = archmanual_lint::i18n::localise_all(lang, &diagnostics);
@@ -191,7 +197,10 @@ struct BaseLint {
 /// the book (a pull request that adds it) has no findings.
 fn lint_base(repo: &Path, args: &Args, head: &Book, config: &Config) -> anyhow::Result<BaseLint> {
     let rev = git_compare_base(repo, &args.base, args.head.as_deref())?;
-    let root = head.root.canonicalize().with_context(|| format!("{}", head.root.display()))?;
+    let root = head
+        .root
+        .canonicalize()
+        .with_context(|| format!("{}", head.root.display()))?;
     let rel = root
         .strip_prefix(repo.canonicalize()?)
         .map(|p| p.to_string_lossy().replace('\\', "/"))
@@ -210,7 +219,10 @@ fn lint_base(repo: &Path, args: &Args, head: &Book, config: &Config) -> anyhow::
         });
     }
     let book = Book::load(&base_root).with_context(|| {
-        format!("cannot load the book as it was at {} ({rev}); is book.toml valid there?", args.base)
+        format!(
+            "cannot load the book as it was at {} ({rev}); is book.toml valid there?",
+            args.base
+        )
     })?;
     let diagnostics = lint_configured(&book, config);
     Ok(BaseLint {
@@ -227,7 +239,12 @@ fn renames_in_book(
     prefix: &Path,
 ) -> anyhow::Result<HashMap<PathBuf, PathBuf>> {
     let renames = git_renames(repo, &args.base, args.head.as_deref(), &[prefix])?;
-    let strip = |p: &str| Path::new(p).strip_prefix(prefix).map(Path::to_path_buf).ok();
+    let strip = |p: &str| {
+        Path::new(p)
+            .strip_prefix(prefix)
+            .map(Path::to_path_buf)
+            .ok()
+    };
     Ok(renames
         .iter()
         .filter_map(|(old, new)| Some((strip(old)?, strip(new)?)))

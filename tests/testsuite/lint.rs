@@ -176,10 +176,19 @@ fn messages_follow_the_book_language_and_lang_overrides_it() {
     copy_dir(&lint_fixture("rules/am013"), &book);
     let toml = book.join("book.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, text.replace("[book]\n", "[book]\nlanguage = \"zh-CN\"\n")).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("[book]\n", "[book]\nlanguage = \"zh-CN\"\n"),
+    )
+    .unwrap();
     let human = |args: &[&str]| {
         let out = run(archmanual().arg("lint").arg("--book").arg(&book).args(args));
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     };
     // zh-CN in book.toml: Chinese message, help and fix line.
@@ -190,13 +199,25 @@ fn messages_follow_the_book_language_and_lang_overrides_it() {
     assert!(!zh.contains("looks like"), "{zh}");
     // `--lang en` gives the rules' English.
     let en = human(&["--select", "AM013", "--lang", "en"]);
-    assert!(en.contains("`Logstack` looks like a misspelling of `Logstash`"), "{en}");
+    assert!(
+        en.contains("`Logstack` looks like a misspelling of `Logstash`"),
+        "{en}"
+    );
     assert!(en.contains("fix: `Logstack` → `Logstash`"), "{en}");
     assert!(!en.contains("笔误"), "{en}");
     // JSON keeps English `message` and adds the book's language beside it.
     let json = human(&["--select", "AM013", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let d = &v["diagnostics"][0];
-    assert!(d["message"].as_str().unwrap().contains("looks like a misspelling"), "{d}");
-    assert!(d["message_localized"].as_str().unwrap().contains("笔误"), "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("looks like a misspelling"),
+        "{d}"
+    );
+    assert!(
+        d["message_localized"].as_str().unwrap().contains("笔误"),
+        "{d}"
+    );
 }

@@ -91,7 +91,10 @@ fn renamed_heading_breaks_links_on_unchanged_pages() {
     assert!(body.contains("`book/cache.md:3`"), "{body}");
     // The old http:// link is counted, not listed.
     assert!(!body.contains("cache.md:5"), "{body}");
-    assert!(body.contains("2 finding(s) were already on the base"), "{body}");
+    assert!(
+        body.contains("2 finding(s) were already on the base"),
+        "{body}"
+    );
 
     let (code, human) = run_review(repo, "human");
     assert_eq!(code, 1);
@@ -120,7 +123,10 @@ fn a_finding_that_only_moved_is_not_new() {
     assert_eq!(review["comments"].as_array().unwrap().len(), 0);
     let body = review["body"].as_str().unwrap();
     assert!(body.contains("adds no findings"), "{body}");
-    assert!(body.contains("2 finding(s) were already on the base"), "{body}");
+    assert!(
+        body.contains("2 finding(s) were already on the base"),
+        "{body}"
+    );
 }
 
 #[test]
@@ -178,5 +184,8 @@ fn new_finding_on_a_changed_line_is_an_inline_comment_with_a_suggestion() {
 
     let (_, markdown) = run_review(repo, "markdown");
     assert!(markdown.contains("#### `book/tx.md:5`"), "{markdown}");
-    assert!(!markdown.contains("<!-- archmanual-review -->"), "{markdown}");
+    assert!(
+        !markdown.contains("<!-- archmanual-review -->"),
+        "{markdown}"
+    );
 }

@@ -36,7 +36,7 @@ fn expected(want: Want) -> String {
 }
 
 /// Every URL on which the four parsers this crate replaced disagreed
-/// (github-client `url.rs` = client, lint `text.rs` = lint, AM010's
+/// (github `url.rs` = client, lint `text.rs` = lint, AM010's
 /// `repo_key` = am010, the catalog's `repo_key` = catalog), with what each
 /// said, then the cases they all agreed on.
 #[test]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use archmanual_model::{BookModel, is_external};
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
+use crate::LinkrotError;
 
 /// Where a link is written: the file relative to the book root (e.g.
 /// `book/backend/mq/index.md`), 1-based line and column of the destination.
@@ -44,8 +44,8 @@ pub struct LoadedBook {
 /// model, with the loader every command uses: nothing is written into the
 /// book, a chapter that is missing or not UTF-8 is skipped (`archmanual
 /// lint` reports it).
-pub fn load_book(root: &Path) -> Result<LoadedBook, Error> {
-    let loaded = archmanual_model::LoadedBook::load(root).map_err(|e| Error::Book {
+pub fn load_book(root: &Path) -> Result<LoadedBook, LinkrotError> {
+    let loaded = archmanual_model::LoadedBook::load(root).map_err(|e| LinkrotError::Book {
         path: root.to_path_buf(),
         message: e.to_string(),
     })?;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::Error;
+use crate::LinkrotError;
 
 /// The configuration file's name, looked up in the book root.
 pub const CONFIG_FILE: &str = "linkrot.toml";
@@ -66,12 +66,12 @@ impl Default for LinkrotConfig {
 
 impl LinkrotConfig {
     /// Reads `linkrot.toml` from the book root; the defaults when it does not exist.
-    pub fn load(book_root: &Path) -> Result<LinkrotConfig, Error> {
+    pub fn load(book_root: &Path) -> Result<LinkrotConfig, LinkrotError> {
         let path = book_root.join(CONFIG_FILE);
         match std::fs::read_to_string(&path) {
             Ok(text) => LinkrotConfig::parse(&text, &path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LinkrotConfig::default()),
-            Err(e) => Err(Error::Io {
+            Err(e) => Err(LinkrotError::Io {
                 path,
                 message: format!("could not read: {e}"),
             }),
@@ -79,19 +79,19 @@ impl LinkrotConfig {
     }
 
     /// Parses the TOML text of `path`.
-    pub fn parse(text: &str, path: &Path) -> Result<LinkrotConfig, Error> {
-        let config: LinkrotConfig = toml::from_str(text).map_err(|e| Error::Config {
+    pub fn parse(text: &str, path: &Path) -> Result<LinkrotConfig, LinkrotError> {
+        let config: LinkrotConfig = toml::from_str(text).map_err(|e| LinkrotError::Config {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
         if config.concurrency == 0 || config.host_concurrency == 0 {
-            return Err(Error::Config {
+            return Err(LinkrotError::Config {
                 path: path.to_path_buf(),
                 message: "`concurrency` and `host-concurrency` must be at least 1".into(),
             });
         }
         if let Some((host, _)) = config.hosts.iter().find(|(_, h)| h.concurrency == Some(0)) {
-            return Err(Error::Config {
+            return Err(LinkrotError::Config {
                 path: path.to_path_buf(),
                 message: format!("hosts.\"{host}\".concurrency must be at least 1"),
             });

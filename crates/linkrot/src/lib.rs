@@ -89,7 +89,7 @@ pub enum LinkKind {
 /// Errors of the checker: reading the book, the configuration or the state,
 /// writing files. Link failures are not errors; they are statuses.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub enum LinkrotError {
     /// The book could not be loaded.
     #[error("{path}: could not load the book: {message} (is this the directory with book.toml?)")]
     Book {
@@ -123,12 +123,12 @@ pub enum Error {
         message: String,
     },
     /// The HTTP client could not be built.
-    #[error("could not build the HTTP client: {0}")]
-    Http(String),
+    #[error("could not build the HTTP client")]
+    Http(#[source] reqwest::Error),
     /// The async runtime could not start.
-    #[error("could not start the async runtime: {0}")]
-    Runtime(String),
+    #[error("could not start the async runtime")]
+    Runtime(#[source] std::io::Error),
     /// The GitHub client failed (not a lookup failure: those are statuses).
     #[error(transparent)]
-    Github(#[from] archmanual_github::Error),
+    Github(#[from] archmanual_github::GithubError),
 }

@@ -150,6 +150,22 @@ pub fn render_markdown(report: &Report, max_bytes: usize) -> String {
         report.rule.describe()
     ));
 
+    rotted_section(&mut b, report);
+    moved_sections(&mut b, report);
+    transient_section(&mut b, report);
+    let mut out = b.out;
+    if b.full {
+        let _ = write!(
+            out,
+            "\n_Report truncated to fit: {} more items not shown; see the JSON report._\n",
+            b.omitted
+        );
+    }
+    out
+}
+
+/// Rotted links by file, each with a suggested replacement.
+fn rotted_section(b: &mut Budget, report: &Report) {
     let rotted: Vec<&LinkReport> = report.links.iter().filter(|l| l.rotted).collect();
     b.line("");
     b.line(&format!("### Rotted links ({})", rotted.len()));
@@ -163,37 +179,45 @@ pub fn render_markdown(report: &Report, max_bytes: usize) -> String {
             b.line(&format!("#### {}", code(file)));
             b.line("");
             for (lines, link) in items {
-                let since = link
-                    .failing_since
-                    .as_deref()
-                    .map(|d| format!("broken since {}", date_of(d)))
-                    .unwrap_or_else(|| "broken".to_owned());
-                let replacement = match (&link.canonical, github_search(link)) {
-                    (Some(c), _) => format!("suggested replacement: {}", md_url(c)),
-                    (None, Some(search)) => format!(
-                        "suggested replacement: the project's new home (search: {}), or remove the entry",
-                        md_url(&search)
-                    ),
-                    (None, None) => format!(
-                        "suggested replacement: an archived copy, e.g. {}, or remove the link",
-                        md_url(&wayback(link))
-                    ),
-                };
-                let this_run = if link.status == Status::Broken {
-                    ""
-                } else {
-                    " (not reachable this run)"
-                };
-                b.line(&format!(
-                    "- {}: {} — {since}{this_run}{}; {replacement}",
-                    line_list(&lines),
-                    md_url(&link.url),
-                    detail_suffix(link),
-                ));
+                b.line(&rotted_line(&lines, link));
             }
         }
     }
+}
 
+/// One rotted link: its lines, since when it fails, what to put instead.
+fn rotted_line(lines: &[usize], link: &LinkReport) -> String {
+    let since = link
+        .failing_since
+        .as_deref()
+        .map(|d| format!("broken since {}", date_of(d)))
+        .unwrap_or_else(|| "broken".to_owned());
+    let replacement = match (&link.canonical, github_search(link)) {
+        (Some(c), _) => format!("suggested replacement: {}", md_url(c)),
+        (None, Some(search)) => format!(
+            "suggested replacement: the project's new home (search: {}), or remove the entry",
+            md_url(&search)
+        ),
+        (None, None) => format!(
+            "suggested replacement: an archived copy, e.g. {}, or remove the link",
+            md_url(&wayback(link))
+        ),
+    };
+    let this_run = if link.status == Status::Broken {
+        ""
+    } else {
+        " (not reachable this run)"
+    };
+    format!(
+        "- {}: {} — {since}{this_run}{}; {replacement}",
+        line_list(lines),
+        md_url(&link.url),
+        detail_suffix(link),
+    )
+}
+
+/// Moved, then archived links by file (rotted ones are listed above).
+fn moved_sections(b: &mut Budget, report: &Report) {
     for (status, title, explain) in [
         (
             Status::Moved,
@@ -239,7 +263,10 @@ pub fn render_markdown(report: &Report, max_bytes: usize) -> String {
             }
         }
     }
+}
 
+/// Unreachable and not-yet-rotted links, summed up.
+fn transient_section(b: &mut Budget, report: &Report) {
     let unreachable: Vec<&LinkReport> = report
         .links
         .iter()
@@ -293,16 +320,6 @@ pub fn render_markdown(report: &Report, max_bytes: usize) -> String {
             ));
         }
     }
-
-    let mut out = b.out;
-    if b.full {
-        let _ = write!(
-            out,
-            "\n_Report truncated to fit: {} more items not shown; see the JSON report._\n",
-            b.omitted
-        );
-    }
-    out
 }
 
 /// Per file (sorted), the links with the lines they appear on.

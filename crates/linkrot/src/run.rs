@@ -14,8 +14,8 @@ use crate::github::{self, GithubOutcome};
 use crate::state::{RotRule, timestamp};
 use crate::web::with_fragment;
 use crate::{
-    CollectedLink, Error, LinkKind, LinkReport, LinkrotConfig, Report, State, Status, Summary,
-    WebChecker, WebOutcome,
+    CollectedLink, LinkKind, LinkReport, LinkrotConfig, LinkrotError, Report, State, Status,
+    Summary, WebChecker, WebOutcome,
 };
 
 /// Settings of one run.
@@ -79,9 +79,100 @@ struct Verdict {
     responded: bool,
 }
 
+impl Verdict {
+    /// A link not checked, and why.
+    fn skipped(kind: LinkKind, why: &str) -> Verdict {
+        Verdict::undecided(kind, Status::Skipped, why)
+    }
+
+    /// A link whose check did not finish (its task panicked).
+    fn unfinished(plan: &Plan) -> Verdict {
+        let kind = match plan {
+            Plan::Github(gl) => github::kind_of(gl),
+            Plan::Skip(kind, _) => *kind,
+            Plan::Web => LinkKind::Web,
+        };
+        Verdict::undecided(
+            kind,
+            Status::Unreachable,
+            "the check did not finish (internal error)",
+        )
+    }
+
+    fn undecided(kind: LinkKind, status: Status, detail: &str) -> Verdict {
+        Verdict {
+            kind,
+            status,
+            canonical: None,
+            detail: Some(detail.to_owned()),
+            repo: None,
+            stars: None,
+            dns_failure: false,
+            responded: false,
+        }
+    }
+
+    /// The verdict on a web link from its page's outcome; `fragment` is
+    /// the link's own, kept on a moved page's new address.
+    fn web(outcome: &WebOutcome, fragment: Option<&str>) -> Verdict {
+        Verdict {
+            kind: LinkKind::Web,
+            status: outcome.status,
+            canonical: outcome
+                .canonical
+                .as_deref()
+                .map(|c| with_fragment(c, fragment)),
+            detail: outcome.detail.clone(),
+            repo: None,
+            stars: None,
+            dns_failure: outcome.dns_failure,
+            responded: outcome.responded,
+        }
+    }
+
+    fn github(link: &GithubLink, o: GithubOutcome) -> Verdict {
+        Verdict {
+            kind: github::kind_of(link),
+            status: o.status,
+            canonical: o.canonical,
+            detail: o.detail,
+            repo: o.repo,
+            stars: o.stars,
+            dns_failure: false,
+            responded: false,
+        }
+    }
+}
+
 enum Done {
     Web(usize, WebOutcome),
     Github(archmanual_github::Lookups),
+}
+
+/// The verdicts of a run so far; each one decided is reported as progress.
+struct Verdicts<'a, 'p> {
+    links: &'a [CollectedLink],
+    verdicts: Vec<Option<Verdict>>,
+    done: usize,
+    progress: &'p mut dyn FnMut(Progress<'_>),
+}
+
+impl Verdicts<'_, '_> {
+    fn decide(&mut self, i: usize, verdict: Verdict) {
+        let status = verdict.status;
+        self.verdicts[i] = Some(verdict);
+        self.done += 1;
+        (self.progress)(Progress::Link {
+            done: self.done,
+            total: self.links.len(),
+            url: &self.links[i].url,
+            status,
+        });
+    }
+
+    fn is_decided(&self, i: usize) -> bool {
+        self.verdicts[i].is_some()
+    }
 }
 
 /// Checks `links`, records the run in `state` and returns the report.
@@ -97,20 +188,73 @@ pub async fn check(
     options: &Options,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Report {
-    let total = links.len();
     let plans: Vec<Plan> = links.iter().map(|l| plan(&l.url, config)).collect();
-    let mut verdicts: Vec<Option<Verdict>> = (0..total).map(|_| None).collect();
-    let mut done = 0usize;
-
     let mut tasks: JoinSet<Done> = JoinSet::new();
-    let github_urls: Vec<&str> = links
+    let mut github_rx = spawn_github_lookups(&mut tasks, links, &plans, github);
+    let pages = spawn_web_checks(&mut tasks, links, &plans, &web);
+    let mut verdicts = Verdicts {
+        links,
+        verdicts: (0..links.len()).map(|_| None).collect(),
+        done: 0,
+        progress,
+    };
+    decide_without_requests(&mut verdicts, &plans);
+    loop {
+        let joined = tokio::select! {
+            Some((done, total)) = github_rx.recv() => {
+                (verdicts.progress)(Progress::Github { done, total });
+                continue;
+            }
+            joined = tasks.join_next() => match joined {
+                Some(joined) => joined,
+                None => break,
+            },
+        };
+        match joined {
+            Ok(Done::Web(p, outcome)) => {
+                for &i in &pages[p].1 {
+                    let fragment = links[i].url.trim().split_once('#').map(|(_, f)| f);
+                    verdicts.decide(i, Verdict::web(&outcome, fragment));
+                }
+            }
+            Ok(Done::Github(lookups)) => {
+                // Every tick was sent before the lookup task finished; the
+                // select above may not have delivered them all yet.
+                while let Ok((done, total)) = github_rx.try_recv() {
+                    (verdicts.progress)(Progress::Github { done, total });
+                }
+                for (i, plan) in plans.iter().enumerate() {
+                    let Plan::Github(gl) = plan else { continue };
+                    if !verdicts.is_decided(i) {
+                        let outcome = github::outcome(&links[i].url, gl, &lookups);
+                        verdicts.decide(i, Verdict::github(gl, outcome));
+                    }
+                }
+            }
+            // A panicked task leaves its links undecided: reported below as unreachable.
+            Err(_) => {}
+        }
+    }
+    let mut verdicts = verdicts.verdicts;
+    downgrade_if_resolver_is_down(&mut verdicts, links);
+    report(links, &plans, verdicts, state, options)
+}
+
+/// Starts the GitHub lookups of every GitHub link, if there are any; their
+/// progress ticks `(done, total)` come through the receiver.
+fn spawn_github_lookups(
+    tasks: &mut JoinSet<Done>,
+    links: &[CollectedLink],
+    plans: &[Plan],
+    github: &Client,
+) -> tokio::sync::mpsc::UnboundedReceiver<(usize, usize)> {
+    let github_urls = links
         .iter()
-        .zip(&plans)
+        .zip(plans)
         .filter(|(_, p)| matches!(p, Plan::Github(_)))
-        .map(|(l, _)| l.url.as_str())
-        .collect();
-    let targets = Targets::from_urls(github_urls.iter().copied());
-    let (github_tx, mut github_rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+        .map(|(l, _)| l.url.as_str());
+    let targets = Targets::from_urls(github_urls);
+    let (github_tx, github_rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
     if !targets.repos.is_empty() || !targets.owners.is_empty() {
         let client = github.clone();
         tasks.spawn(async move {
@@ -123,12 +267,20 @@ pub async fn check(
                     .await,
             )
         });
-    } else {
-        drop(github_tx);
     }
-    // One request per page: links that differ only in their fragment share it.
+    github_rx
+}
+
+/// Starts one check per web page: links that differ only in their
+/// fragment share it. Returns each page with the indices of its links.
+fn spawn_web_checks(
+    tasks: &mut JoinSet<Done>,
+    links: &[CollectedLink],
+    plans: &[Plan],
+    web: &Arc<WebChecker>,
+) -> Vec<(String, Vec<usize>)> {
     let mut pages: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, (link, plan)) in links.iter().zip(&plans).enumerate() {
+    for (i, (link, plan)) in links.iter().zip(plans).enumerate() {
         if matches!(plan, Plan::Web) {
             pages
                 .entry(without_fragment(&link.url))
@@ -141,139 +293,42 @@ pub async fn check(
         .map(|(page, ix)| (page.to_owned(), ix))
         .collect();
     for (p, (page, _)) in pages.iter().enumerate() {
-        let web = Arc::clone(&web);
+        let web = Arc::clone(web);
         let page = page.clone();
         tasks.spawn(async move { Done::Web(p, web.check(&page).await) });
     }
-    for (i, (link, plan)) in links.iter().zip(&plans).enumerate() {
-        match plan {
-            Plan::Web => {}
-            Plan::Skip(kind, why) => {
-                verdicts[i] = Some(Verdict {
-                    kind: *kind,
-                    status: Status::Skipped,
-                    canonical: None,
-                    detail: Some(why.clone()),
-                    repo: None,
-                    stars: None,
-                    dns_failure: false,
-                    responded: false,
-                });
-                done += 1;
-                progress(Progress::Link {
-                    done,
-                    total,
-                    url: &link.url,
-                    status: Status::Skipped,
-                });
-            }
-            Plan::Github(_) => {}
+    pages
+}
+
+/// Decides the links skipped by the configuration, then the GitHub links
+/// with nothing to look up (gists, site sections).
+fn decide_without_requests(verdicts: &mut Verdicts<'_, '_>, plans: &[Plan]) {
+    for (i, plan) in plans.iter().enumerate() {
+        if let Plan::Skip(kind, why) = plan {
+            verdicts.decide(i, Verdict::skipped(*kind, why));
         }
     }
-    // Links whose GitHub classification gives nothing to look up (gists,
-    // site sections) are decided without the API.
     let no_lookup = Default::default();
     for (i, plan) in plans.iter().enumerate() {
         if let Plan::Github(gl @ GithubLink::Other { repo: None, .. }) = plan {
-            verdicts[i] = Some(from_github(
-                gl,
-                github::outcome(&links[i].url, gl, &no_lookup),
-            ));
-            done += 1;
-            progress(Progress::Link {
-                done,
-                total,
-                url: &links[i].url,
-                status: Status::Skipped,
-            });
+            let outcome = github::outcome(&verdicts.links[i].url, gl, &no_lookup);
+            verdicts.decide(i, Verdict::github(gl, outcome));
         }
     }
+}
 
-    loop {
-        let joined = tokio::select! {
-            Some((done, total)) = github_rx.recv() => {
-                progress(Progress::Github { done, total });
-                continue;
-            }
-            joined = tasks.join_next() => match joined {
-                Some(joined) => joined,
-                None => break,
-            },
-        };
-        match joined {
-            Ok(Done::Web(p, outcome)) => {
-                let status = outcome.status;
-                for &i in &pages[p].1 {
-                    let fragment = links[i].url.trim().split_once('#').map(|(_, f)| f);
-                    verdicts[i] = Some(Verdict {
-                        kind: LinkKind::Web,
-                        status,
-                        canonical: outcome
-                            .canonical
-                            .as_deref()
-                            .map(|c| with_fragment(c, fragment)),
-                        detail: outcome.detail.clone(),
-                        repo: None,
-                        stars: None,
-                        dns_failure: outcome.dns_failure,
-                        responded: outcome.responded,
-                    });
-                    done += 1;
-                    progress(Progress::Link {
-                        done,
-                        total,
-                        url: &links[i].url,
-                        status,
-                    });
-                }
-            }
-            Ok(Done::Github(lookups)) => {
-                // Every tick was sent before the lookup task finished; the
-                // select above may not have delivered them all yet.
-                while let Ok((done, total)) = github_rx.try_recv() {
-                    progress(Progress::Github { done, total });
-                }
-                for (i, plan) in plans.iter().enumerate() {
-                    let Plan::Github(gl) = plan else { continue };
-                    if verdicts[i].is_some() {
-                        continue;
-                    }
-                    let verdict = from_github(gl, github::outcome(&links[i].url, gl, &lookups));
-                    let status = verdict.status;
-                    verdicts[i] = Some(verdict);
-                    done += 1;
-                    progress(Progress::Link {
-                        done,
-                        total,
-                        url: &links[i].url,
-                        status,
-                    });
-                }
-            }
-            // A panicked task leaves its links undecided: reported below as unreachable.
-            Err(_) => {}
-        }
-    }
-
-    downgrade_if_resolver_is_down(&mut verdicts, links);
-
+/// Records the verdicts in `state` and writes the report, sorted by URL.
+fn report(
+    links: &[CollectedLink],
+    plans: &[Plan],
+    verdicts: Vec<Option<Verdict>>,
+    state: &mut State,
+    options: &Options,
+) -> Report {
     let now = timestamp(options.now);
-    let mut reports: Vec<LinkReport> = Vec::with_capacity(total);
-    for ((link, verdict), plan) in links.iter().zip(verdicts).zip(&plans) {
-        let v = verdict.unwrap_or(Verdict {
-            kind: match plan {
-                Plan::Github(gl) => github::kind_of(gl),
-                Plan::Skip(kind, _) => *kind,
-                Plan::Web => LinkKind::Web,
-            },
-            status: Status::Unreachable,
-            canonical: None,
-            detail: Some("the check did not finish (internal error)".into()),
-            repo: None,
-            stars: None,
-            dns_failure: false,
-            responded: false,
-        });
+    let mut reports: Vec<LinkReport> = Vec::with_capacity(links.len());
+    for ((link, verdict), plan) in links.iter().zip(verdicts).zip(plans) {
+        let v = verdict.unwrap_or_else(|| Verdict::unfinished(plan));
         let (rotted, failing_since) = state.record(&link.url, v.status, options.now, options.rule);
         reports.push(LinkReport {
             url: link.url.clone(),
@@ -309,26 +364,13 @@ pub fn check_blocking(
     state: &mut State,
     options: &Options,
     progress: &mut dyn FnMut(Progress<'_>),
-) -> Result<Report, Error> {
+) -> Result<Report, LinkrotError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::Runtime(e.to_string()))?;
+        .map_err(LinkrotError::Runtime)?;
     Ok(runtime.block_on(check(links, config, web, github, state, options, progress)))
-}
-
-fn from_github(link: &GithubLink, o: GithubOutcome) -> Verdict {
-    Verdict {
-        kind: github::kind_of(link),
-        status: o.status,
-        canonical: o.canonical,
-        detail: o.detail,
-        repo: o.repo,
-        stars: o.stars,
-        dns_failure: false,
-        responded: false,
-    }
 }
 
 fn without_fragment(url: &str) -> &str {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::{Error, Status};
+use crate::{LinkrotError, Status};
 
 /// When a link counts as rotted: broken in `runs` consecutive runs, the
 /// first and the latest at least `min_days` apart.
@@ -112,23 +112,23 @@ impl State {
     }
 
     /// Reads the state file; an empty history when it does not exist.
-    pub fn load(path: &Path) -> Result<State, Error> {
+    pub fn load(path: &Path) -> Result<State, LinkrotError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::new()),
             Err(e) => {
-                return Err(Error::Io {
+                return Err(LinkrotError::Io {
                     path: path.to_path_buf(),
                     message: format!("could not read the state file: {e}"),
                 });
             }
         };
-        let state: State = serde_json::from_str(&text).map_err(|e| Error::State {
+        let state: State = serde_json::from_str(&text).map_err(|e| LinkrotError::State {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
         if state.version != 1 {
-            return Err(Error::State {
+            return Err(LinkrotError::State {
                 path: path.to_path_buf(),
                 message: format!("unsupported version {}", state.version),
             });
@@ -137,8 +137,8 @@ impl State {
     }
 
     /// Writes the state file atomically (temporary file, then rename).
-    pub fn save(&self, path: &Path) -> Result<(), Error> {
-        let mut text = serde_json::to_string_pretty(self).map_err(|e| Error::Io {
+    pub fn save(&self, path: &Path) -> Result<(), LinkrotError> {
+        let mut text = serde_json::to_string_pretty(self).map_err(|e| LinkrotError::Io {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
@@ -208,8 +208,8 @@ impl State {
     }
 }
 
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    archmanual_atomic_write::write_atomic(path, bytes).map_err(|e| Error::Io {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), LinkrotError> {
+    archmanual_atomic_write::write_atomic(path, bytes).map_err(|e| LinkrotError::Io {
         path: path.to_path_buf(),
         message: format!("could not write: {e}"),
     })

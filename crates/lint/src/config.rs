@@ -33,7 +33,7 @@ pub const CONFIG_FILE: &str = "lint.toml";
 /// `lint.toml` is invalid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}:{line}:{column}: {message}; {help}")]
-pub struct ConfigError {
+pub struct LintConfigError {
     /// The file.
     pub path: PathBuf,
     /// 1-based line of the offending text.
@@ -84,10 +84,10 @@ impl Config {
     }
 
     /// Parses the TOML text of `path` (named in errors).
-    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    pub fn parse(text: &str, path: &Path) -> Result<Config, LintConfigError> {
         let error = |span: std::ops::Range<usize>, message: String, help: String| {
             let (line, column) = line_col(text, span.start);
-            ConfigError {
+            LintConfigError {
                 path: path.to_path_buf(),
                 line,
                 column,
@@ -104,7 +104,7 @@ impl Config {
             };
             error(e.span().unwrap_or(0..0), message, help)
         })?;
-        let selectors = |list: &[Spanned<String>]| -> Result<Vec<Selector>, ConfigError> {
+        let selectors = |list: &[Spanned<String>]| -> Result<Vec<Selector>, LintConfigError> {
             list.iter()
                 .map(|s| {
                     Selector::parse(s.get_ref()).map_err(|e| {
@@ -200,7 +200,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Config, ConfigError> {
+    fn parse(text: &str) -> Result<Config, LintConfigError> {
         Config::parse(text, Path::new("book/lint.toml"))
     }
 

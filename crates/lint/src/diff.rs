@@ -170,7 +170,10 @@ fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>, DiffError> {
 pub fn git_compare_base(repo: &Path, base: &str, head: Option<&str>) -> Result<String, DiffError> {
     let out = match head {
         Some(h) => git(repo, &["merge-base", base, h])?,
-        None => git(repo, &["rev-parse", "--verify", &format!("{base}^{{commit}}")])?,
+        None => git(
+            repo,
+            &["rev-parse", "--verify", &format!("{base}^{{commit}}")],
+        )?,
     };
     Ok(String::from_utf8_lossy(&out).trim().to_owned())
 }
@@ -188,7 +191,15 @@ pub fn git_renames(
         Some(h) => format!("{base}...{h}"),
         None => base.to_string(),
     };
-    let mut args = vec!["diff", "-M", "--name-status", "-z", "--no-ext-diff", &range, "--"];
+    let mut args = vec![
+        "diff",
+        "-M",
+        "--name-status",
+        "-z",
+        "--no-ext-diff",
+        &range,
+        "--",
+    ];
     let paths: Vec<String> = paths
         .iter()
         .map(|p| p.to_string_lossy().into_owned())

@@ -45,13 +45,13 @@ pub enum LintError {
     /// A `[preprocessor.*]` table of book.toml is invalid (the build fails
     /// with the same message).
     #[error(transparent)]
-    Config(#[from] archmanual_model::ConfigError),
+    Config(#[from] archmanual_model::PreprocessorConfigError),
     /// A file changed on disk between reading and `--fix` writing it.
     #[error(transparent)]
     Source(#[from] archmanual_model::SourceError),
     /// `lint.toml` is invalid (the error names its line and column).
     #[error(transparent)]
-    LintConfig(#[from] config::ConfigError),
+    LintConfig(#[from] config::LintConfigError),
     /// The GitHub snapshot exists but cannot be read.
     #[error(transparent)]
     Snapshot(#[from] archmanual_github_snapshot::SnapshotError),
@@ -423,33 +423,9 @@ pub fn lint_with(book: &Book, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
         );
         out
     };
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let per_rule: Vec<Vec<Diagnostic>> = if threads < 2 || rules.len() < 2 {
-        rules.iter().map(run).collect()
-    } else {
-        // Rules are taken from a shared counter, so a slow rule (AM013) does
-        // not hold up the others.
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = || {
-            let mut done = Vec::new();
-            loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(rule) = rules.get(i) else { break };
-                done.push((i, run(rule)));
-            }
-            done
-        };
-        let mut all = std::thread::scope(|s| {
-            let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-            let mut all = work();
-            for h in handles {
-                all.extend(h.join().expect("a lint rule panicked"));
-            }
-            all
-        });
-        all.sort_unstable_by_key(|(i, _)| *i);
-        all.into_iter().map(|(_, d)| d).collect()
-    };
+    // Rules are handed out one at a time, so a slow rule (AM013) does not
+    // hold up the others.
+    let per_rule = archmanual_model::par_map(rules, true, run);
     let mut out: Vec<Diagnostic> = per_rule.into_iter().flatten().collect();
     sort(&mut out);
     out.dedup();

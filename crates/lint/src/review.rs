@@ -70,7 +70,8 @@ pub fn new_on_head(
     let mut old: HashMap<FindingKey, usize> = HashMap::new();
     for d in base {
         let file = renamed.get(&d.file).unwrap_or(&d.file);
-        *old.entry(FindingKey::of(d, file, base_sources)).or_default() += 1;
+        *old.entry(FindingKey::of(d, file, base_sources))
+            .or_default() += 1;
     }
     head.iter()
         .map(|d| {
@@ -346,7 +347,13 @@ mod tests {
         copy.file = "b.md".into();
         let renamed: HashMap<PathBuf, PathBuf> = [("a.md".into(), "b.md".into())].into();
         assert_eq!(
-            new_on_head(&[on_base.clone()], &base, &[moved.clone(), copy.clone()], &head, &renamed),
+            new_on_head(
+                &[on_base.clone()],
+                &base,
+                &[moved.clone(), copy.clone()],
+                &head,
+                &renamed
+            ),
             [false, true]
         );
         // Without the rename the file differs: both are new.

@@ -110,3 +110,15 @@ pub(crate) fn check_fixture(rule: &dyn Rule) {
         insta::assert_snapshot!(code, render(&diagnostics));
     });
 }
+
+/// Runs `rule` on a one-chapter book whose chapter is `markdown`.
+pub(crate) fn lint_source(rule: &dyn Rule, markdown: &str) -> Vec<Diagnostic> {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).expect("the book's src directory");
+    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"t\"\n").expect("book.toml");
+    std::fs::write(src.join("SUMMARY.md"), "# Summary\n\n- [词](index.md)\n").expect("SUMMARY.md");
+    std::fs::write(src.join("index.md"), markdown).expect("index.md");
+    let book = Book::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    lint_with(&book, &[rule])
+}

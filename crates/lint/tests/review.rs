@@ -1,6 +1,6 @@
 //! `archmanual review`: comments exactly on the lines a change touched, and
 //! only for findings the base did not have (in a temporary git repository). Posting is tested with the GitHub client
-//! (`crates/github-client/tests/standin/review.rs`).
+//! (`crates/github/tests/standin/review.rs`).
 
 use std::path::Path;
 use std::process::Command;
@@ -94,7 +94,11 @@ fn review_comments_exactly_on_changed_lines() {
     assert!(!git_export(repo, &compare, "no-such-dir", base_dir.path()).unwrap());
     let base_book = Book::load(base_dir.path()).unwrap();
     let base_ds = lint(&base_book);
-    assert!(git_renames(repo, &base, Some(&head), &[Path::new("book")]).unwrap().is_empty());
+    assert!(
+        git_renames(repo, &base, Some(&head), &[Path::new("book")])
+            .unwrap()
+            .is_empty()
+    );
     let is_new = new_on_head(
         &base_ds,
         &base_book.sources(),
@@ -102,7 +106,8 @@ fn review_comments_exactly_on_changed_lines() {
         &book.sources(),
         &Default::default(),
     );
-    let review = build_review_of_changes(&ds, &is_new, &book.sources(), Path::new("book"), &changed);
+    let review =
+        build_review_of_changes(&ds, &is_new, &book.sources(), Path::new("book"), &changed);
     let at: Vec<(&str, usize)> = review
         .comments
         .iter()
@@ -125,7 +130,9 @@ fn review_comments_exactly_on_changed_lines() {
     // base: counted, not listed.
     assert!(!review.body.contains("mq.md:5"), "{}", review.body);
     assert!(
-        review.body.contains("2 finding(s) were already on the base"),
+        review
+            .body
+            .contains("2 finding(s) were already on the base"),
         "{}",
         review.body
     );

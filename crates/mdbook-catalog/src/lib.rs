@@ -439,12 +439,15 @@ fn entry_problems(file: &Path, doc: &Document) -> Vec<Diagnostic> {
                 .at(doc.location(s.span))
                 .with_help(format!("{help} (`archmanual lint --fix` does it)"))
         });
-    let rest = doc.entry_problems_beside_slips(&slips).into_iter().map(|p| {
-        let (message, help) = p.message();
-        Diagnostic::new(codes::MALFORMED_ENTRY, Severity::Error, file, message)
-            .at(doc.location(p.span))
-            .with_help(help)
-    });
+    let rest = doc
+        .entry_problems_beside_slips(&slips)
+        .into_iter()
+        .map(|p| {
+            let (message, help) = p.message();
+            Diagnostic::new(codes::MALFORMED_ENTRY, Severity::Error, file, message)
+                .at(doc.location(p.span))
+                .with_help(help)
+        });
     let mut all: Vec<Diagnostic> = slipped.chain(rest).collect();
     all.sort_by_key(|d| d.location.map(|l| (l.line, l.column)));
     all
@@ -583,7 +586,10 @@ mod documented {
             super::codes::NO_SNAPSHOT,
             super::codes::MISPLACED_DIRECTIVE,
         ] {
-            assert!(page.contains(&format!("| {code} |")), "{code} is not on book/contributing/lint.md");
+            assert!(
+                page.contains(&format!("| {code} |")),
+                "{code} is not on book/contributing/lint.md"
+            );
         }
     }
 }

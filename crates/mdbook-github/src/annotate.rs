@@ -36,7 +36,12 @@ pub fn annotate_chapter(
     diagnose: bool,
 ) -> Annotated {
     let doc = Document::parse(content, options);
-    annotate(file, &doc, snapshot, config, diagnose, true)
+    let mode = if diagnose {
+        Mode::Full
+    } else {
+        Mode::BadgesOnly
+    };
+    annotate(file, &doc, snapshot, config, mode)
 }
 
 /// The findings [`annotate_chapter`] reports, from a chapter parsed
@@ -47,7 +52,18 @@ pub(crate) fn diagnose_document(
     snapshot: &Snapshot,
     config: &GithubConfig,
 ) -> Vec<Diagnostic> {
-    annotate(file, doc, snapshot, config, true, false).diagnostics
+    annotate(file, doc, snapshot, config, Mode::DiagnosticsOnly).diagnostics
+}
+
+/// What [`annotate`] produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Diagnostics and the content with badges.
+    Full,
+    /// Only the content with badges (generated pages repeat entries).
+    BadgesOnly,
+    /// Only the diagnostics (`archmanual lint`).
+    DiagnosticsOnly,
 }
 
 fn annotate(
@@ -55,9 +71,9 @@ fn annotate(
     doc: &Document,
     snapshot: &Snapshot,
     config: &GithubConfig,
-    diagnose: bool,
-    with_content: bool,
+    mode: Mode,
 ) -> Annotated {
+    let diagnose = mode != Mode::BadgesOnly;
     let entry_of_link: HashMap<usize, usize> = doc
         .entries
         .iter()
@@ -94,44 +110,16 @@ fn annotate(
         };
         let snapshot_entry = snapshot.repo(key.key());
         if diagnose {
-            match snapshot_entry {
-                None => diagnostics.push(
-                    diag(
-                        codes::NOT_IN_SNAPSHOT,
-                        Severity::Warning,
-                        format!("GitHub repository `{key}` is not in the snapshot"),
-                    )
-                    .with_help(format!(
-                        "run `archmanual refresh` (needs GITHUB_TOKEN) and commit book/{}",
-                        config.snapshot
-                    )),
-                ),
-                Some(SnapshotEntry::Missing { fetched_at }) => diagnostics.push(
-                    diag(
-                        codes::MISSING,
-                        Severity::Error,
-                        format!(
-                            "GitHub repository `{key}` does not exist or is private (snapshot of {})",
-                            date(fetched_at)
-                        ),
-                    )
-                    .with_help("link the project's current repository or official site, or remove the link"),
-                ),
-                Some(SnapshotEntry::Blocked { reason, .. }) => diagnostics.push(
-                    diag(
-                        codes::BLOCKED,
-                        Severity::Error,
-                        format!("GitHub blocks access to `{key}` ({reason})"),
-                    )
-                    .with_help("link the project's official site instead"),
-                ),
-                Some(SnapshotEntry::Found(meta)) => {
-                    meta_diagnostics(
-                        doc, link.dest_span, &key, meta, entry.is_some(), config, &diag,
-                        &mut diagnostics,
-                    );
-                }
-            }
+            snapshot_diagnostics(
+                doc,
+                link,
+                &key,
+                snapshot_entry,
+                entry.is_some(),
+                config,
+                &diag,
+                &mut diagnostics,
+            );
         }
         let Some(SnapshotEntry::Found(meta)) = snapshot_entry else {
             continue;
@@ -147,38 +135,7 @@ fn annotate(
         if let Some(entry) = entry
             && diagnose
         {
-            // Hand-written counts in the entry's description.
-            let from = link.span.end.min(entry.item_span.end);
-            let text = &doc.source[from..entry.item_span.end];
-            for (range, written) in star_mentions(text) {
-                if off_by_more_than(written, meta.stars, config.star_tolerance_percent) {
-                    let span = Span::new(from + range.start, from + range.end);
-                    let replacement = format_count(meta.stars);
-                    diagnostics.push(
-                        Diagnostic::new(
-                            codes::STARS_OFF,
-                            Severity::Warning,
-                            file,
-                            format!(
-                                "the text says {} stars for `{key}`, the snapshot has {} ({})",
-                                &doc.source[span.start..span.end],
-                                meta.stars,
-                                date(&meta.fetched_at)
-                            ),
-                        )
-                        .at(doc.location(span))
-                        .with_help(
-                            "update the number, or drop it: the book shows the snapshot's count",
-                        )
-                        .with_fix(Fix {
-                            message: format!("write {replacement}"),
-                            start: span.start,
-                            end: span.end,
-                            replacement,
-                        }),
-                    );
-                }
-            }
+            star_diagnostics(file, doc, link, entry, &key, meta, config, &mut diagnostics);
         }
         let badge = badge_html(&key, meta, config);
         if !badge.is_empty() {
@@ -189,7 +146,7 @@ fn annotate(
         }
     }
     let mut out = String::new();
-    if with_content {
+    if mode != Mode::DiagnosticsOnly {
         out = doc.source.clone();
         insertions.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
         for (at, html) in insertions {
@@ -200,6 +157,111 @@ fn annotate(
         content: out,
         diagnostics,
         starred,
+    }
+}
+
+/// What the snapshot says about a linked repository: not in it, missing,
+/// blocked, or what [`meta_diagnostics`] finds in its metadata.
+#[allow(clippy::too_many_arguments, reason = "the parts of one link's check")]
+fn snapshot_diagnostics(
+    doc: &Document,
+    link: &archmanual_model::Link,
+    key: &RepoKey,
+    snapshot_entry: Option<&SnapshotEntry>,
+    is_entry: bool,
+    config: &GithubConfig,
+    diag: &dyn Fn(&str, Severity, String) -> Diagnostic,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    match snapshot_entry {
+        None => diagnostics.push(
+            diag(
+                codes::NOT_IN_SNAPSHOT,
+                Severity::Warning,
+                format!("GitHub repository `{key}` is not in the snapshot"),
+            )
+            .with_help(format!(
+                "run `archmanual refresh` (needs GITHUB_TOKEN) and commit book/{}",
+                config.snapshot
+            )),
+        ),
+        Some(SnapshotEntry::Missing { fetched_at }) => diagnostics.push(
+            diag(
+                codes::MISSING,
+                Severity::Error,
+                format!(
+                    "GitHub repository `{key}` does not exist or is private (snapshot of {})",
+                    date(fetched_at)
+                ),
+            )
+            .with_help(
+                "link the project's current repository or official site, or remove the link",
+            ),
+        ),
+        Some(SnapshotEntry::Blocked { reason, .. }) => diagnostics.push(
+            diag(
+                codes::BLOCKED,
+                Severity::Error,
+                format!("GitHub blocks access to `{key}` ({reason})"),
+            )
+            .with_help("link the project's official site instead"),
+        ),
+        Some(SnapshotEntry::Found(meta)) => {
+            meta_diagnostics(
+                doc,
+                link.dest_span,
+                key,
+                meta,
+                is_entry,
+                config,
+                diag,
+                diagnostics,
+            );
+        }
+    }
+}
+
+/// Hand-written star counts in an entry's description that are off.
+#[allow(clippy::too_many_arguments, reason = "the parts of one link's check")]
+fn star_diagnostics(
+    file: &Path,
+    doc: &Document,
+    link: &archmanual_model::Link,
+    entry: &archmanual_model::Entry,
+    key: &RepoKey,
+    meta: &RepoMeta,
+    config: &GithubConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    // Hand-written counts in the entry's description.
+    let from = link.span.end.min(entry.item_span.end);
+    let text = &doc.source[from..entry.item_span.end];
+    for (range, written) in star_mentions(text) {
+        if off_by_more_than(written, meta.stars, config.star_tolerance_percent) {
+            let span = Span::new(from + range.start, from + range.end);
+            let replacement = format_count(meta.stars);
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::STARS_OFF,
+                    Severity::Warning,
+                    file,
+                    format!(
+                        "the text says {} stars for `{key}`, the snapshot has {} ({})",
+                        &doc.source[span.start..span.end],
+                        meta.stars,
+                        date(&meta.fetched_at)
+                    ),
+                )
+                .at(doc.location(span))
+                .with_help("update the number, or drop it: the book shows the snapshot's count")
+                .with_fix(Fix {
+                    message: format!("write {replacement}"),
+                    start: span.start,
+                    end: span.end,
+                    replacement,
+                }),
+            );
+        }
     }
 }
 
@@ -388,13 +450,8 @@ pub fn badge_html(key: &RepoKey, meta: &RepoMeta, config: &GithubConfig) -> Stri
 /// both pulldown-cmark and browsers decode back to the same characters.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    archmanual_model::escape_html_with(text, &mut out, |c, out| {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             '`' => out.push_str("&#96;"),
             '*' => out.push_str("&#42;"),
             '_' => out.push_str("&#95;"),
@@ -410,7 +467,7 @@ pub fn escape(text: &str) -> String {
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
-    }
+    });
     out
 }
 

@@ -87,7 +87,7 @@ pub enum GithubError {
     /// The online client could not be built.
     #[cfg(feature = "online")]
     #[error(transparent)]
-    Client(#[from] archmanual_github::Error),
+    Client(#[from] archmanual_github::GithubError),
 }
 
 /// What [`process`] did.

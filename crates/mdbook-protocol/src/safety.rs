@@ -3,18 +3,11 @@
 /// Escapes text for an XML text node or a double- or single-quoted attribute.
 /// Characters XML forbids (C0 controls other than tab/newline/CR, U+FFFE, U+FFFF) are dropped.
 pub fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
+    archmanual_model::escape_html_with(s, out, |c, out| match c {
+        '\t' | '\n' | '\r' => out.push(' '),
+        c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+        c => out.push(c),
+    });
 }
 
 /// The CSS named colours (CSS Color 4), lower case.

@@ -26,8 +26,7 @@ fn flatten<'b>(
     }
 }
 
-/// Parses every chapter, in order: the list is cut into one contiguous run
-/// of about equal bytes per core, each run parsed on its own thread.
+/// Parses every chapter on every core; the documents are in chapter order.
 fn parse_all(
     flat: &[(&Chapter, Option<usize>, usize)],
     options: &ParseOptions,
@@ -37,34 +36,9 @@ fn parse_all(
         let lines = lines_of(ch).unwrap_or_else(|| LineIndex::new(&ch.content));
         parse::parse_with_lines(ch.content.clone(), lines, options)
     };
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let total: usize = flat.iter().map(|(ch, ..)| ch.content.len()).sum();
-    if threads < 2 || total < 64 * 1024 {
-        return flat.iter().map(|(ch, ..)| parse(ch)).collect();
-    }
-    // Chapters are handed out one at a time from a shared counter: on a busy
-    // machine a thread that is not scheduled for a while leaves its work to
-    // the others instead of holding up the whole parse.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some((ch, ..)) = flat.get(i) else { break };
-            done.push((i, parse(ch)));
-        }
-        done
-    };
-    let mut docs = std::thread::scope(|s| {
-        let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-        let mut docs = work();
-        for h in handles {
-            docs.extend(h.join().expect("a chapter parse panicked"));
-        }
-        docs
-    });
-    docs.sort_unstable_by_key(|(i, _)| *i);
-    docs.into_iter().map(|(_, d)| d).collect()
+    // Below 64 KiB starting threads costs more than it saves.
+    crate::par_map(flat, total >= 64 * 1024, |(ch, ..)| parse(ch))
 }
 
 /// One chapter of the book with its parsed Markdown.

@@ -3,6 +3,7 @@
 //! It is forgiving by design (unbalanced or broken HTML never fails): we only
 //! need `href`, `src`, `id` and `name` attribute values and where they are.
 
+pub use crate::entity::decode_entities;
 use crate::span::Span;
 
 /// An attribute found in a start tag.
@@ -115,51 +116,6 @@ pub fn scan_attributes(text: &str) -> Vec<HtmlAttr> {
         }
         i = end.max(i);
     }
-    out
-}
-
-/// Decodes the character references that matter in URLs and ids.
-pub fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(p) = rest.find('&') {
-        out.push_str(&rest[..p]);
-        rest = &rest[p..];
-        let semi = rest.find(';').filter(|&e| e <= 10);
-        let decoded = semi.and_then(|e| {
-            let ent = &rest[1..e];
-            let ch = match ent {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ if ent.starts_with("#x") || ent.starts_with("#X") => {
-                    u32::from_str_radix(&ent[2..], 16)
-                        .ok()
-                        .and_then(char::from_u32)
-                }
-                _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
-                _ => None,
-            };
-            ch.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
     out
 }
 

@@ -4,10 +4,12 @@
 mod anchor;
 mod book;
 mod directive;
+mod entity;
 mod entry;
 pub mod heading_id;
 pub mod html;
 mod load;
+mod par;
 mod parse;
 mod slip;
 mod source;
@@ -17,17 +19,22 @@ mod target;
 pub use anchor::{ENTRY_ANCHOR_PREFIX, entry_anchor_offset, entry_anchors};
 pub use book::{BookModel, ChapterModel};
 pub use directive::Directive;
+pub use entity::{
+    EntitySyntax, decode_entities, decode_entities_in, escape_html, escape_html_with,
+};
 pub use entry::{Entry, EntryProblem, EntryProblemKind};
 pub use load::{
-    ChapterProblem, ConfigError, LoadError, LoadedBook, MDBOOK_KEYS, Sources, preprocessor_config,
-    summary_link_span,
+    ChapterProblem, LoadError, LoadedBook, MDBOOK_KEYS, PreprocessorConfigError, Sources,
+    preprocessor_config, summary_link_span,
 };
 pub use mdbook_markdown::MarkdownOptions;
+pub use par::par_map;
 pub use slip::{ImeSlip, SlipKind};
 pub use source::{EncodingError, SourceError, SourceFile};
 pub use span::{LineIndex, Span};
 pub use target::{LinkTarget, is_external, resolve_relative};
 
+use mdbook_markdown::new_cmark_parser;
 use serde::Serialize;
 
 /// Options that change how Markdown parses, read from `[output.html]`.
@@ -225,12 +232,22 @@ pub struct Document {
     pub intro: Option<String>,
     #[serde(skip)]
     lines: LineIndex,
+    /// The options the source was parsed with.
+    #[serde(skip)]
+    options: ParseOptions,
 }
 
 impl Document {
     /// Parses `source` with mdBook's parser settings.
     pub fn parse(source: impl Into<String>, options: &ParseOptions) -> Document {
         parse::parse(source.into(), options)
+    }
+
+    /// The pulldown-cmark events of the source, with the options it was
+    /// parsed with (the book's): for readers that walk the Markdown
+    /// themselves, so they see what mdBook renders.
+    pub fn markdown_events(&self) -> mdbook_markdown::pulldown_cmark::Parser<'_> {
+        new_cmark_parser(&self.source, &self.options.markdown_options())
     }
 
     /// The line index of the source.

@@ -49,7 +49,7 @@ pub enum LoadError {
 /// preprocessor binaries.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("book.toml [preprocessor.{table}]: {message}")]
-pub struct ConfigError {
+pub struct PreprocessorConfigError {
     /// The preprocessor's name.
     pub table: String,
     /// What is wrong (serde names the key and the keys that are allowed).
@@ -62,8 +62,8 @@ pub struct ConfigError {
 pub fn preprocessor_config<T: DeserializeOwned + Default>(
     config: &Config,
     name: &str,
-) -> Result<T, ConfigError> {
-    let err = |message: String| ConfigError {
+) -> Result<T, PreprocessorConfigError> {
+    let err = |message: String| PreprocessorConfigError {
         table: name.to_string(),
         message,
     };
@@ -237,7 +237,7 @@ impl LoadedBook {
     pub fn preprocessor_config<T: DeserializeOwned + Default>(
         &self,
         name: &str,
-    ) -> Result<T, ConfigError> {
+    ) -> Result<T, PreprocessorConfigError> {
         preprocessor_config(&self.config, name)
     }
 
@@ -304,32 +304,8 @@ fn collect_locations(src_dir: &Path, item: &SummaryItem, out: &mut Vec<PathBuf>)
 
 /// Reads `paths` on every core; the results are in the order of `paths`.
 fn read_all(paths: &[PathBuf]) -> Vec<Result<SourceFile, SourceError>> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || paths.len() < 32 {
-        return paths.iter().map(|p| SourceFile::read(p)).collect();
-    }
-    // Files are handed out one at a time from a shared counter, so one large
-    // file does not hold up a thread's whole share.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(path) = paths.get(i) else { break };
-            done.push((i, SourceFile::read(path)));
-        }
-        done
-    };
-    let mut all = std::thread::scope(|s| {
-        let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-        let mut all = work();
-        for h in handles {
-            all.extend(h.join().expect("reading a chapter panicked"));
-        }
-        all
-    });
-    all.sort_unstable_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, r)| r).collect()
+    // Fewer files are read faster than threads start.
+    crate::par_map(paths, paths.len() >= 32, |p| SourceFile::read(p))
 }
 
 struct Loader<'a> {

@@ -112,7 +112,9 @@ impl Document {
         }
         // `[text]（target）`: brackets right, parentheses full-width.
         for j in self.prose_matches("]（") {
-            if closers_seen.contains(&j) || slips.iter().any(|s| s.span.start <= j && j < s.span.end) {
+            if closers_seen.contains(&j)
+                || slips.iter().any(|s| s.span.start <= j && j < s.span.end)
+            {
                 continue;
             }
             let line_start = src[..j].rfind('\n').map_or(0, |p| p + 1);

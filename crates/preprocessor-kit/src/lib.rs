@@ -135,7 +135,7 @@ pub enum KitError {
     Preprocessor(#[source] RunError),
     /// A `[preprocessor.NAME]` setting is wrong.
     #[error(transparent)]
-    Config(archmanual_model::ConfigError),
+    Config(archmanual_model::PreprocessorConfigError),
     /// Unknown command line.
     #[error(
         "usage: {0} [supports <renderer>]  (normally run by mdBook, which sends JSON on stdin)"

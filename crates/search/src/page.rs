@@ -171,21 +171,8 @@ fn path_to_root(html: &str) -> Option<&str> {
         .then_some(root)
 }
 
-/// Escapes text for a double-quoted HTML attribute.
-pub(crate) fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+// Text for a double-quoted HTML attribute: the workspace's one escaper.
+pub(crate) use archmanual_model::escape_html as escape_attr;
 
 #[cfg(test)]
 mod tests {

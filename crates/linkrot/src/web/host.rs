@@ -2,8 +2,9 @@
 //! and the circuit breaker.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use archmanual_http_policy::Breaker;
 use reqwest::Url;
 use tokio::sync::Semaphore;
 
@@ -21,15 +22,13 @@ pub(super) struct HostSlot {
     pub(super) settled: tokio::sync::Notify,
 }
 
-/// A host's circuit breaker.
+/// A host's circuit breaker and its requests on their way.
 #[derive(Debug, Default)]
 struct HostBreaker {
-    /// Connection-level failures in a row.
-    failures: u32,
+    /// While open: the failure every blocked request reports.
+    breaker: Breaker<Failure>,
     /// Requests on their way.
     in_flight: usize,
-    /// While open: the failure every blocked request reports, and since when.
-    open: Option<(Failure, Instant)>,
 }
 
 /// May a request go to the host now?
@@ -50,17 +49,19 @@ impl HostSlot {
     /// Counts a request in flight when it may go. After the cooldown of an
     /// open breaker one request may try again.
     pub(super) fn gate(&self, cooldown: Duration) -> Gate {
-        let mut breaker = self.lock_breaker();
-        let in_flight = breaker.in_flight;
-        if let Some((failure, since)) = breaker.open.as_mut() {
-            if since.elapsed() < cooldown || in_flight > 0 {
-                return Gate::Down(failure.clone());
-            }
-            *since = Instant::now();
-        } else if breaker.failures > 0 && in_flight > 0 {
+        let mut host = self.lock_breaker();
+        let in_flight = host.in_flight;
+        // While a trial request is out, the others wait for its verdict.
+        if let Some(failure) = host.breaker.reason().filter(|_| in_flight > 0) {
+            return Gate::Down(failure.clone());
+        }
+        if let Some(failure) = host.breaker.blocks(cooldown) {
+            return Gate::Down(failure);
+        }
+        if host.breaker.reason().is_none() && host.breaker.failures() > 0 && in_flight > 0 {
             return Gate::Wait;
         }
-        breaker.in_flight += 1;
+        host.in_flight += 1;
         Gate::Go
     }
 
@@ -68,18 +69,12 @@ impl HostSlot {
     /// closes the breaker, a failure counts towards opening it.
     fn settle(&self, failure: Option<&Failure>, threshold: u32) {
         {
-            let mut breaker = self.lock_breaker();
-            breaker.in_flight = breaker.in_flight.saturating_sub(1);
+            let mut host = self.lock_breaker();
+            host.in_flight = host.in_flight.saturating_sub(1);
             match failure {
-                None => {
-                    breaker.failures = 0;
-                    breaker.open = None;
-                }
+                None => host.breaker.answered(),
                 Some(failure) => {
-                    breaker.failures += 1;
-                    if breaker.failures >= threshold.max(1) {
-                        breaker.open = Some((failure.clone(), Instant::now()));
-                    }
+                    host.breaker.failed(threshold, |_| failure.clone());
                 }
             }
         }
@@ -87,7 +82,7 @@ impl HostSlot {
     }
 
     fn is_open(&self) -> bool {
-        self.lock_breaker().open.is_some()
+        self.lock_breaker().breaker.reason().is_some()
     }
 
     pub(super) fn pause_for(&self, wait: Duration) {

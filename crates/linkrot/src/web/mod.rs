@@ -19,11 +19,12 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use archmanual_http_policy::{Timeouts, client_builder};
 use reqwest::{StatusCode, Url};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
-use crate::{Error, LinkrotConfig, Status};
+use crate::{LinkrotConfig, LinkrotError, Status};
 use host::HostSlot;
 use request::Attempt;
 use resolve::Resolver;
@@ -162,7 +163,7 @@ pub struct WebChecker {
 
 impl WebChecker {
     /// A checker with `options`.
-    pub fn new(options: WebOptions) -> Result<WebChecker, Error> {
+    pub fn new(options: WebOptions) -> Result<WebChecker, LinkrotError> {
         let resolver = Resolver {
             overrides: options
                 .resolve
@@ -170,13 +171,15 @@ impl WebChecker {
                 .map(|(h, ip)| (h.to_ascii_lowercase(), *ip))
                 .collect(),
         };
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(options.user_agent.clone())
-            .connect_timeout(options.timeout)
+        // The request timeout is set per request (`request::send`).
+        let timeouts = Timeouts {
+            request: None,
+            connect: options.timeout,
+        };
+        let client = client_builder(&options.user_agent, timeouts)
             .dns_resolver(Arc::new(resolver))
             .build()
-            .map_err(|e| Error::Http(e.to_string()))?;
+            .map_err(LinkrotError::Http)?;
         Ok(WebChecker {
             client,
             global: Arc::new(Semaphore::new(options.concurrency.max(1))),

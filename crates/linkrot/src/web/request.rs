@@ -1,8 +1,9 @@
 //! One hop's requests: HEAD then GET, retries with backoff, `retry-after`,
 //! and what a failed request failed at.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+use archmanual_http_policy::{Backoff, retry_after};
 use reqwest::{Method, StatusCode, Url};
 
 use super::WebChecker;
@@ -58,6 +59,11 @@ impl WebChecker {
             if attempts > self.options.max_retries {
                 return (attempt, attempts);
             }
+            tracing::debug!(
+                "{url}: {}; retrying in {} ms",
+                attempt_summary(&attempt),
+                wait.as_millis()
+            );
             tokio::time::sleep(wait).await;
         }
     }
@@ -114,11 +120,7 @@ impl WebChecker {
             // The body is never read: dropping the response closes it.
             Ok(resp) => {
                 pending.settle(None);
-                let retry_after = resp
-                    .headers()
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(parse_retry_after);
+                let retry_after = retry_after(resp.headers(), SystemTime::now());
                 if let Some(wait) = retry_after
                     && retryable(resp.status())
                     && wait <= self.options.max_wait
@@ -143,14 +145,25 @@ impl WebChecker {
         }
     }
 
+    /// The wait after attempt number `attempt` (1-based) failed.
     fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .options
-            .backoff_base
-            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
-            .min(self.options.backoff_max);
-        // Jitter in [50 %, 100 %] so retries from many links spread out.
-        exp.mul_f64(0.5 + fastrand::f64() / 2.0)
+        Backoff {
+            base: self.options.backoff_base,
+            max: self.options.backoff_max,
+        }
+        .delay(attempt.saturating_sub(1))
+    }
+}
+
+/// What a retried attempt failed with, for the debug log.
+fn attempt_summary(attempt: &Attempt) -> String {
+    match attempt {
+        Attempt::Response { status, .. } => format!("HTTP {}", status.as_u16()),
+        Attempt::Failed(failure) | Attempt::HostDown(failure) => match failure {
+            Failure::Timeout => "timed out".to_owned(),
+            Failure::Dns { message, .. } => format!("DNS: {message}"),
+            Failure::Connect(message) | Failure::Other(message) => message.clone(),
+        },
     }
 }
 
@@ -158,18 +171,6 @@ pub(super) fn retryable(status: StatusCode) -> bool {
     status.is_server_error()
         || status == StatusCode::TOO_MANY_REQUESTS
         || status == StatusCode::REQUEST_TIMEOUT
-}
-
-/// `retry-after`: delay seconds or an HTTP date.
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let date =
-        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
-    let delta = date - time::OffsetDateTime::now_utc();
-    Some(Duration::try_from(delta).unwrap_or(Duration::ZERO))
 }
 
 fn classify_error(e: &reqwest::Error) -> Failure {
@@ -209,19 +210,4 @@ fn error_chain(e: &reqwest::Error) -> String {
         parts.push(e.to_string());
     }
     parts.join(": ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retry_after_accepts_seconds_and_dates() {
-        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon"), None);
-    }
 }

@@ -64,7 +64,11 @@ impl Rule for MissingFile {
                         file,
                         ch,
                         dest_span(link),
-                        format!("link target `{}` does not exist (looked for `{}`)", link.dest, path.display()),
+                        format!(
+                            "link target `{}` does not exist (looked for `{}`)",
+                            link.dest,
+                            path.display()
+                        ),
                     )
                     .help = Some(help);
                 }
@@ -91,7 +95,10 @@ fn nearest_file<'a>(book: &'a Book, path: &Path) -> Option<&'a Path> {
                 continue;
             }
             let (a, b) = if f.parent() == c.parent() {
-                (name.to_string(), f.file_name()?.to_string_lossy().into_owned())
+                (
+                    name.to_string(),
+                    f.file_name()?.to_string_lossy().into_owned(),
+                )
             } else {
                 (whole.to_string(), f.to_string_lossy().into_owned())
             };

@@ -35,12 +35,17 @@ impl Rule for MalformedEntry {
         for (file, ch) in cx.sources() {
             // Lines where an input-method slip broke the entry: AM015 says so.
             let slips = ch.doc.ime_slips();
-            for p in ch.doc.entry_problems_beside_slips(&slips).iter().filter(|p| {
-                !matches!(
-                    p.kind,
-                    EntryProblemKind::BracketedNameWithoutLink | EntryProblemKind::EmptyLink
-                )
-            }) {
+            for p in ch
+                .doc
+                .entry_problems_beside_slips(&slips)
+                .iter()
+                .filter(|p| {
+                    !matches!(
+                        p.kind,
+                        EntryProblemKind::BracketedNameWithoutLink | EntryProblemKind::EmptyLink
+                    )
+                })
+            {
                 let (message, help) = p.message();
                 out.at(file, ch, p.span, message).help = Some(help);
             }

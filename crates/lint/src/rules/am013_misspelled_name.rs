@@ -18,6 +18,9 @@ struct Lists {
     known_names: Vec<&'static str>,
     /// Ordinary words that are one edit away from a project name.
     ordinary_words: Vec<&'static str>,
+    /// English words within reach of a known name (`linked`, `macros`):
+    /// an ordinary word is not a misspelt name.
+    english_words: Vec<&'static str>,
     /// Words that introduce a misspelling on purpose: `（常被误写为 thikphp）`.
     quoting: Vec<&'static str>,
     /// Shorter tokens are never findings: the shortest ASCII misspelling,
@@ -43,6 +46,7 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         misspellings,
         known_names: entries(include_str!("am013/known_names.txt")).collect(),
         ordinary_words: entries(include_str!("am013/ordinary_words.txt")).collect(),
+        english_words: entries(include_str!("am013/english_words.txt")).collect(),
         quoting: entries(include_str!("am013/quoting.txt")).collect(),
         min_token_len,
     }
@@ -99,8 +103,9 @@ declare_rule! {
     /// `Logstack`（Logstash）、`sklean`（sklearn）。已知名称来自书中所有条目的名字、各条目的 GitHub
     /// 仓库名和一份人工维护的名单；英文单词按连续的字母数字切分，中文字符天然是分隔符，
     /// 所以 `使用Kafak作为` 也能查出来。条目名与它自己的仓库名几乎相同却不一致时也会报告。
-    /// 只差大小写的、与已知名称只差词尾（`memcache` 与 `Memcached`）的、大写字母比已知名称多的（`ReDoS`）
-    /// 都不报告；在全书出现三次以上的写法视为有意为之。紧跟在“误写为”“写作”等词后面的写法视为
+    /// 只差大小写的、与已知名称只差词尾（`memcache` 与 `Memcached`）的、大写字母比已知名称多的（`ReDoS`）、
+    /// 普通英文单词（`linked` 不是 `Linkerd`，词表见 `am013/english_words.txt`）都不报告；不足 6 个字母的词
+    /// 不按编辑距离比较（`Linus` 不是 `Linux`），6 到 8 个字母允许差一处，9 个及以上允许差两处；在全书出现三次以上的写法视为有意为之。紧跟在“误写为”“写作”等词后面的写法视为
     /// 有意引用的错拼，也可以把它放进行内代码：`` `thikphp` ``。
     ///
     /// ## 如何修复
@@ -407,8 +412,12 @@ impl Dictionary {
         lists: &Lists,
         entry_repos: impl Iterator<Item = &'r String>,
     ) -> Dictionary {
-        let mut known: FxHashSet<String> =
-            lists.ordinary_words.iter().map(|w| w.to_string()).collect();
+        let mut known: FxHashSet<String> = lists
+            .ordinary_words
+            .iter()
+            .chain(&lists.english_words)
+            .map(|w| w.to_string())
+            .collect();
         let mut candidates: FxMap<String, String> = FxMap::default();
         for name in &lists.known_names {
             known.insert(name.to_lowercase());
@@ -469,7 +478,10 @@ impl Dictionary {
         {
             return None;
         }
-        let max = if len >= 9 { 2 } else { 1 };
+        let max = max_edits(len);
+        if max == 0 {
+            return None;
+        }
         let caps = |s: &str| s.chars().skip(1).filter(char::is_ascii_uppercase).count();
         let mut best: Option<(usize, &str)> = None;
         let mut tie = false;
@@ -509,8 +521,43 @@ impl Dictionary {
     }
 }
 
+/// How many edits away from a name a token of `len` bytes may be and still
+/// count as its misspelling: none below 6 (in a five-letter word one edit
+/// is a fifth of it, and `Linus`, `flame` are words, not `Linux`, `Flume`),
+/// one up to 8, two from 9 on.
+fn max_edits(len: usize) -> usize {
+    match len {
+        0..=5 => 0,
+        6..=8 => 1,
+        _ => 2,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn english_words_and_short_words_are_not_misspellings() {
+        use crate::testing::lint_source;
+        let quiet = "# 词\n\n- [Linkerd](https://github.com/linkerd/linkerd2) - 服务网格。\n- [Flume](https://github.com/apache/flume) - 日志。\n\n\
+            Linked data. linked lists. Macros and macros in macOS. Linus wrote Linux. A flame graph.\n";
+        let found = lint_source(&super::MisspelledName, quiet);
+        assert!(found.is_empty(), "{found:#?}");
+        // Real misspellings of those names are still caught.
+        let typos = "# 词\n\n- [Linkerd](https://github.com/linkerd/linkerd2) - 服务网格。\n\n用 Linkred 和 Hystirx。\n";
+        let found: Vec<String> = lint_source(&super::MisspelledName, typos)
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "`Linkred` looks like a misspelling of `Linkerd`",
+                "`Hystirx` looks like a misspelling of `Hystrix`"
+            ],
+            "{found:#?}"
+        );
+    }
+
     #[test]
     fn fixture() {
         crate::testing::check_fixture(&super::MisspelledName);

@@ -153,8 +153,11 @@ mod tests {
             let root = dir.path();
             std::fs::write(root.join("book.toml"), "[book]\nsrc = \"src\"\n").unwrap();
             std::fs::create_dir(root.join("src")).unwrap();
-            std::fs::write(root.join("src/SUMMARY.md"), "# Summary\n\n- [消息队列](mq.md)\n")
-                .unwrap();
+            std::fs::write(
+                root.join("src/SUMMARY.md"),
+                "# Summary\n\n- [消息队列](mq.md)\n",
+            )
+            .unwrap();
             std::fs::write(root.join("src/mq.md"), &page).unwrap();
             let book = crate::Book::load(root).unwrap();
             let found: Vec<_> = crate::lint(&book)

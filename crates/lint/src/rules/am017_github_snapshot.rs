@@ -107,7 +107,11 @@ mod tests {
         let notes: Vec<_> = found.iter().filter(|d| d.code == "GH000").collect();
         assert_eq!(notes.len(), 1, "{found:?}");
         assert_eq!(notes[0].severity, crate::Severity::Note);
-        assert!(notes[0].message.contains("2 repository link(s)"), "{}", notes[0].message);
+        assert!(
+            notes[0].message.contains("2 repository link(s)"),
+            "{}",
+            notes[0].message
+        );
         assert_eq!(crate::exit_code(&found), 0, "a note does not fail lint");
 
         std::fs::write(root.join("src/a.md"), "# A\n\n正文。\n").unwrap();

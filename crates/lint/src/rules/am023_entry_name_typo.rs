@@ -40,7 +40,9 @@ impl Rule for EntryNameTypo {
                 };
                 let name = letters(&e.name);
                 // AM013 already corrects a known misspelling.
-                if name.chars().count() < 4 || !name.is_ascii() || is_known_misspelling(e.name.trim())
+                if name.chars().count() < 4
+                    || !name.is_ascii()
+                    || is_known_misspelling(e.name.trim())
                 {
                     continue;
                 }

@@ -1,19 +1,18 @@
 //! The advice a category page gives: the first sentence under `## 选型建议`.
 
+use archmanual_model::Document;
 use mdbook_markdown::pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
-
-use super::markdown::parser_options;
 
 /// The first sentence of the first paragraph or list item under the page's
 /// `## 选型建议` heading (tables are skipped): the advice the index shows.
-pub(super) fn selection_sentence(source: &str) -> Option<String> {
-    use mdbook_markdown::pulldown_cmark::Parser;
+/// The page is read with the book's Markdown options, as mdBook renders it.
+pub(super) fn selection_sentence(doc: &Document) -> Option<String> {
     let mut in_section = false;
     let mut in_heading = false;
     let mut heading_text = String::new();
     let mut depth = 0usize; // nesting of tables, code blocks and headings to skip
     let mut block: Option<String> = None;
-    for ev in Parser::new_ext(source, parser_options()) {
+    for ev in doc.markdown_events() {
         match ev {
             Event::Start(Tag::Heading { level, .. }) => {
                 if let Some(b) = block.take().filter(|b| !b.trim().is_empty()) {
@@ -71,4 +70,28 @@ fn first_sentence(text: &str) -> Option<String> {
         .map_or(t.len(), |(i, c)| i + c.len_utf8());
     let s = t[..end].trim();
     (!s.is_empty()).then(|| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use archmanual_model::ParseOptions;
+
+    #[test]
+    fn reads_the_page_with_the_books_options() {
+        let src = "# 消息队列\n\n## 选型建议\n\n- 日志选 \"Kafka\"。其余随意。\n";
+        let smart = Document::parse(src, &ParseOptions::default());
+        assert_eq!(
+            selection_sentence(&smart).as_deref(),
+            Some("日志选 “Kafka”。")
+        );
+        let plain = ParseOptions {
+            smart_punctuation: false,
+            ..ParseOptions::default()
+        };
+        assert_eq!(
+            selection_sentence(&Document::parse(src, &plain)).as_deref(),
+            Some("日志选 \"Kafka\"。")
+        );
+    }
 }

@@ -21,35 +21,7 @@ impl Generator<'_> {
             heading(&mut ev, HeadingLevel::H1, |ev| text(ev, &ch.name));
         }
         let total = self.subtree_entry_count(i);
-        let mut rows = Vec::new();
-        let mut advice_rows = 0;
-        if !ch.children.is_empty() {
-            for &c in &ch.children {
-                let child = &self.model.chapters[c];
-                let advice = selection_sentence(&child.doc.source);
-                advice_rows += usize::from(advice.is_some());
-                let intro = if !self.config.intro {
-                    String::new()
-                } else if let Some(a) = advice {
-                    a
-                } else if child.is_draft() {
-                    // A draft has no text of its own: name what it groups.
-                    let names: Vec<&str> = child
-                        .children
-                        .iter()
-                        .map(|&k| self.model.chapters[k].name.as_str())
-                        .collect();
-                    match names.len() {
-                        0 => String::new(),
-                        1..=4 => format!("包括{}。", names.join("、")),
-                        n => format!("包括{}等 {n} 个分类。", names[..3].join("、")),
-                    }
-                } else {
-                    child.doc.intro_sentence().unwrap_or_default()
-                };
-                rows.push((c, child.name.clone(), intro, self.subtree_entry_count(c)));
-            }
-        }
+        let (rows, advice_rows) = self.subcategory_rows(i);
         paragraph(&mut ev, |ev| {
             // Theory indexes group articles, not projects: no "0 个条目".
             let count = if total > 0 {
@@ -135,6 +107,39 @@ impl Generator<'_> {
             entry_count: total,
             subcategories: ch.children.len(),
         }
+    }
+
+    /// The subcategory table's rows of chapter `i` (chapter, name, intro,
+    /// entry count) and how many of the intros are selection advice.
+    fn subcategory_rows(&self, i: usize) -> (Vec<(usize, String, String, usize)>, usize) {
+        let mut rows = Vec::new();
+        let mut advice_rows = 0;
+        for &c in &self.model.chapters[i].children {
+            let child = &self.model.chapters[c];
+            let advice = selection_sentence(&child.doc);
+            advice_rows += usize::from(advice.is_some());
+            let intro = if !self.config.intro {
+                String::new()
+            } else if let Some(a) = advice {
+                a
+            } else if child.is_draft() {
+                // A draft has no text of its own: name what it groups.
+                let names: Vec<&str> = child
+                    .children
+                    .iter()
+                    .map(|&k| self.model.chapters[k].name.as_str())
+                    .collect();
+                match names.len() {
+                    0 => String::new(),
+                    1..=4 => format!("包括{}。", names.join("、")),
+                    n => format!("包括{}等 {n} 个分类。", names[..3].join("、")),
+                }
+            } else {
+                child.doc.intro_sentence().unwrap_or_default()
+            };
+            rows.push((c, child.name.clone(), intro, self.subtree_entry_count(c)));
+        }
+        (rows, advice_rows)
     }
 
     /// Entries under `###` group headings (ungrouped ones first, as written).

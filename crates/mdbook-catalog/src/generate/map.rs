@@ -38,7 +38,7 @@ impl Generator<'_> {
             .sum();
         let with_advice = covered
             .iter()
-            .filter(|&&c| selection_sentence(&self.model.chapters[c].doc.source).is_some())
+            .filter(|&&c| selection_sentence(&self.model.chapters[c].doc).is_some())
             .count();
         paragraph(&mut ev, |ev| {
             let mut s = format!(

@@ -5,7 +5,8 @@
 
 use super::Parser;
 use crate::ast::*;
-use crate::text::{decode_entities, split_br};
+use crate::text::split_br;
+use archmanual_model::{EntitySyntax, decode_entities_in};
 
 impl Parser<'_> {
     /// Splits the source into statements and parses each one.
@@ -232,7 +233,7 @@ pub(super) fn label(raw: &str) -> Label {
     }
     let lines = split_br(t)
         .into_iter()
-        .map(|l| decode_entities(l.trim()))
+        .map(|l| decode_entities_in(l.trim(), EntitySyntax::Mermaid))
         .collect();
     Label { lines, wrap }
 }

@@ -7,7 +7,7 @@ use super::{Open, Parser};
 use crate::ast::*;
 use crate::error::DiagramError;
 use crate::safety::{parse_color, safe_url};
-use crate::text::decode_entities;
+use archmanual_model::{EntitySyntax, decode_entities_in};
 
 impl Parser<'_> {
     /// `title: …`, `accTitle: …`, `accDescr: …` (the `{ … }` form of `accDescr` spans lines and
@@ -16,8 +16,8 @@ impl Parser<'_> {
         let body = rest.strip_prefix(':').unwrap_or(rest).trim();
         match kw {
             "title" => self.d.title = Some(self.label_checked(body, span)),
-            "acctitle" => self.d.acc_title = Some(decode_entities(body)),
-            _ => self.d.acc_descr = Some(decode_entities(body)),
+            "acctitle" => self.d.acc_title = Some(decode_entities_in(body, EntitySyntax::Mermaid)),
+            _ => self.d.acc_descr = Some(decode_entities_in(body, EntitySyntax::Mermaid)),
         }
     }
 
@@ -534,7 +534,7 @@ impl Parser<'_> {
         }
         for (l, u) in found {
             match safe_url(&u) {
-                Some(u) => self.d.participants[p].links.push((decode_entities(&l), u)),
+                Some(u) => self.d.participants[p].links.push((decode_entities_in(&l, EntitySyntax::Mermaid), u)),
                 None => self.warnings.push(
                     DiagramError::warning(span, format!("link `{u}` dropped: only http, https, mailto and relative links are allowed"))
                         .help("use an http(s) link"),

@@ -216,6 +216,33 @@ pub(super) fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64)
     let lines = &lay.plabels[p];
     let link = part.links.first();
     let label_top = match part.shape {
+        Shape::Actor | Shape::Boundary | Shape::Control | Shape::Entity => {
+            draw_figure(out, part.shape, x, top);
+            top + FIGURE_H + 2.0
+        }
+        shape => draw_box(out, shape, (x, w, h), top, lines),
+    };
+    if let Some((_, url)) = link {
+        out.push_str("<a href=\"");
+        escape(url, out);
+        out.push_str("\" rel=\"noopener\">");
+    }
+    text_block(out, x, label_top, "middle", "an", lines);
+    if link.is_some() {
+        out.push_str("</a>");
+    }
+}
+
+/// An actor drawn as a box (participant, database, queue, collections) at
+/// centre `x`, width `w`, height `h`; returns the top of its label.
+fn draw_box(
+    out: &mut String,
+    shape: Shape,
+    (x, w, h): (f64, f64, f64),
+    top: f64,
+    lines: &[String],
+) -> f64 {
+    match shape {
         Shape::Participant => {
             let _ = write!(
                 out,
@@ -271,6 +298,16 @@ pub(super) fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64)
             );
             top + (h - lines_h(lines)) / 2.0
         }
+        Shape::Actor | Shape::Boundary | Shape::Control | Shape::Entity => {
+            draw_figure(out, shape, x, top);
+            top + FIGURE_H + 2.0
+        }
+    }
+}
+
+/// An actor drawn as a figure (actor, boundary, control, entity) at centre `x`.
+fn draw_figure(out: &mut String, shape: Shape, x: f64, top: f64) {
+    match shape {
         Shape::Actor => {
             let c = top + 7.0;
             let _ = write!(
@@ -291,7 +328,6 @@ pub(super) fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64)
                 N(x + 8.0),
                 N(c + 27.0)
             );
-            top + FIGURE_H + 2.0
         }
         Shape::Boundary => {
             let c = top + 14.0;
@@ -307,7 +343,6 @@ pub(super) fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64)
                 N(c),
                 N(x - 8.0)
             );
-            top + FIGURE_H + 2.0
         }
         Shape::Control => {
             let c = top + 15.0;
@@ -321,7 +356,6 @@ pub(super) fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64)
                 N(x - 2.0),
                 N(c - 12.0)
             );
-            top + FIGURE_H + 2.0
         }
         Shape::Entity => {
             let c = top + 13.0;
@@ -334,17 +368,8 @@ pub(super) fn draw_actor(out: &mut String, lay: &Layout<'_>, p: usize, top: f64)
                 N(c + 14.0),
                 N(x + 12.0)
             );
-            top + FIGURE_H + 2.0
         }
-    };
-    if let Some((_, url)) = link {
-        out.push_str("<a href=\"");
-        escape(url, out);
-        out.push_str("\" rel=\"noopener\">");
-    }
-    text_block(out, x, label_top, "middle", "an", lines);
-    if link.is_some() {
-        out.push_str("</a>");
+        Shape::Participant | Shape::Database | Shape::Queue | Shape::Collections => {}
     }
 }
 

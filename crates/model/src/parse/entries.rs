@@ -93,21 +93,7 @@ pub(super) fn entries_of(
                 continue;
             }
             // An item is in one list only, so its description is taken once.
-            let shape = match &mut shapes[i] {
-                ItemShape::Entry {
-                    link,
-                    description,
-                    description_markdown,
-                } => ItemShape::Entry {
-                    link: *link,
-                    description: std::mem::take(description),
-                    description_markdown: std::mem::take(description_markdown),
-                },
-                ItemShape::EmptyLink => ItemShape::EmptyLink,
-                ItemShape::NoDescription => ItemShape::NoDescription,
-                ItemShape::Bracketed => ItemShape::Bracketed,
-                ItemShape::Other => ItemShape::Other,
-            };
+            let shape = take_shape(&mut shapes[i]);
             let item = &items[i];
             let first_line = item.first_para.unwrap_or(item.span);
             let text = first_line
@@ -158,6 +144,25 @@ pub(super) fn entries_of(
     }
     problems.sort_by_key(|p| p.span.start);
     (entries, problems)
+}
+
+/// The item's shape, with an entry's description moved out of `shape`.
+fn take_shape(shape: &mut ItemShape) -> ItemShape {
+    match shape {
+        ItemShape::Entry {
+            link,
+            description,
+            description_markdown,
+        } => ItemShape::Entry {
+            link: *link,
+            description: std::mem::take(description),
+            description_markdown: std::mem::take(description_markdown),
+        },
+        ItemShape::EmptyLink => ItemShape::EmptyLink,
+        ItemShape::NoDescription => ItemShape::NoDescription,
+        ItemShape::Bracketed => ItemShape::Bracketed,
+        ItemShape::Other => ItemShape::Other,
+    }
 }
 
 /// Reads the fields (`主页：…`, `标签：…`) nested under an entry's item into

@@ -99,6 +99,7 @@ pub(crate) fn parse_with_lines(
     let collected = walker.finish(lines);
     Document {
         source,
+        options: *options,
         ..collected
     }
 }
@@ -306,6 +307,7 @@ impl<'s> Walker<'s> {
             intro: self.intro,
             lines,
             source: String::new(),
+            options: ParseOptions::default(),
         }
     }
 }

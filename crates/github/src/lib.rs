@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+mod answer;
 mod cache;
 mod client;
 mod config;
@@ -26,19 +27,20 @@ use std::path::PathBuf;
 /// Errors of the client itself. Network trouble is not an error: it ends up
 /// as [`RepoStatus::Unknown`] with a reason. No error ever contains the token.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub enum GithubError {
     /// The HTTP client could not be built.
-    #[error("could not build the HTTP client: {0}")]
-    Http(String),
+    #[error("could not build the HTTP client")]
+    Http(#[source] reqwest::Error),
     /// The cache file could not be written.
-    #[error("{path}: could not write the GitHub lookup cache: {message}")]
+    #[error("{path}: could not write the GitHub lookup cache")]
     Cache {
         /// The cache file.
         path: PathBuf,
         /// What went wrong.
-        message: String,
+        #[source]
+        source: std::io::Error,
     },
     /// The async runtime for [`Client::lookup_blocking`] could not start.
-    #[error("could not start the async runtime: {0}")]
-    Runtime(String),
+    #[error("could not start the async runtime")]
+    Runtime(#[source] std::io::Error),
 }

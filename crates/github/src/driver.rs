@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::cache::{CacheData, CachedOwner, CachedRepo};
 use crate::client::{Progress, bump};
 use crate::lookups::{Lookups, OwnerStatus, RepoStatus};
-use crate::{Client, Error, RepoKey, graphql, rest};
+use crate::{Client, GithubError, RepoKey, graphql, rest};
 
 /// One thing to look up.
 #[derive(Debug, Clone)]
@@ -157,7 +157,11 @@ impl Client {
     /// [`Client::lookup_all`] on a private single-threaded runtime, for
     /// synchronous callers (preprocessors, CLIs). Must not be called from
     /// inside an async runtime.
-    pub fn lookup_blocking(&self, repos: &[RepoKey], owners: &[String]) -> Result<Lookups, Error> {
+    pub fn lookup_blocking(
+        &self,
+        repos: &[RepoKey],
+        owners: &[String],
+    ) -> Result<Lookups, GithubError> {
         self.lookup_blocking_with_progress(repos, owners, |_, _| {})
     }
 
@@ -167,16 +171,16 @@ impl Client {
         repos: &[RepoKey],
         owners: &[String],
         progress: impl Fn(usize, usize) + Send + Sync + 'static,
-    ) -> Result<Lookups, Error> {
+    ) -> Result<Lookups, GithubError> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| Error::Runtime(e.to_string()))?;
+            .map_err(GithubError::Runtime)?;
         Ok(rt.block_on(self.lookup_with_progress(repos, owners, progress)))
     }
 
     /// Writes the cache file (atomically), if one is configured and changed.
-    pub fn save_cache(&self) -> Result<(), Error> {
+    pub fn save_cache(&self) -> Result<(), GithubError> {
         let Some(path) = &self.inner.config.cache_path else {
             return Ok(());
         };
@@ -184,9 +188,9 @@ impl Client {
         if !cache.dirty && path.exists() {
             return Ok(());
         }
-        cache.save(path).map_err(|e| Error::Cache {
+        cache.save(path).map_err(|e| GithubError::Cache {
             path: path.clone(),
-            message: e.to_string(),
+            source: e,
         })?;
         cache.dirty = false;
         Ok(())

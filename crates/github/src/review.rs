@@ -409,7 +409,7 @@ impl Api<'_> {
                             message: why,
                         });
                     }
-                    (client.backoff(attempt), false)
+                    (client.backoff(attempt), false, why)
                 }
                 Ok((status, headers, text)) => {
                     let code = status.as_u16();
@@ -439,8 +439,8 @@ impl Api<'_> {
                                 return Ok(Reply::Forbidden);
                             }
                             match client.rate_limit_verdict(&headers, secondary, attempt) {
-                                Some(Verdict::Retry(wait, _)) if attempt < cfg.max_retries => {
-                                    (wait, true)
+                                Some(Verdict::Retry(wait, why)) if attempt < cfg.max_retries => {
+                                    (wait, true, why)
                                 }
                                 Some(Verdict::GiveUp(reason)) => {
                                     return Err(ReviewError::RateLimited(reason));
@@ -453,9 +453,11 @@ impl Api<'_> {
                                 }
                             }
                         }
-                        500..=599 if idempotent && attempt < cfg.max_retries => {
-                            (client.backoff(attempt), false)
-                        }
+                        500..=599 if idempotent && attempt < cfg.max_retries => (
+                            client.backoff(attempt),
+                            false,
+                            format!("HTTP {code} at {shown}"),
+                        ),
                         _ => {
                             return Err(ReviewError::Status {
                                 method: method.to_string(),
@@ -467,7 +469,7 @@ impl Api<'_> {
                     }
                 }
             };
-            client.pause(retry.0, retry.1).await;
+            client.pause(retry.0, retry.1, &retry.2).await;
             attempt += 1;
         }
     }

@@ -7,8 +7,9 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use archmanual_github_snapshot::{RepoMeta, SnapshotEntry};
+use archmanual_github_snapshot::SnapshotEntry;
 
+use crate::answer::{RestError, RestRepo, RestUser, read};
 use crate::cache::CachedRepo;
 use crate::client::{Client, FetchError, Progress, bump, clip, origin};
 use crate::driver::{Item, ItemResult};
@@ -62,10 +63,10 @@ async fn lookup_one(
         let outcome = attempt_one(client, item, stale, attempt, exhausted).await;
         match outcome {
             Outcome::Done(result) => return (result, None),
-            Outcome::Failed(Verdict::Retry(wait, _), rate_limit)
+            Outcome::Failed(Verdict::Retry(wait, why), rate_limit)
                 if attempt < client.config().max_retries =>
             {
-                client.pause(wait, rate_limit).await;
+                client.pause(wait, rate_limit, &why).await;
                 attempt += 1;
             }
             Outcome::Failed(Verdict::Retry(_, why), _) => {
@@ -155,8 +156,11 @@ async fn attempt_one(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let result = match (item, status.as_u16()) {
-        (Item::Repo(key), 200) => match rest_meta(&body, &fetched_at) {
-            Some(meta) => ItemResult::Repo(RepoStatus::from_meta(key.key(), meta), etag),
+        (Item::Repo(key), 200) => match read::<RestRepo>(&body) {
+            Some(repo) => {
+                let meta = repo.into_meta(&fetched_at);
+                ItemResult::Repo(RepoStatus::from_meta(key.key(), meta), etag)
+            }
             None => ItemResult::unknown(item, "GitHub REST: malformed repository data"),
         },
         (Item::Repo(key), 304) => {
@@ -175,23 +179,21 @@ async fn attempt_one(
         }
         (Item::Repo(_), 404 | 410) => ItemResult::Repo(RepoStatus::Missing, None),
         (Item::Repo(_), 451) => {
-            let reason = body
-                .pointer("/block/reason")
-                .or_else(|| body.get("message"))
-                .and_then(Value::as_str)
-                .map(clip)
+            let error = read::<RestError>(&body).unwrap_or_default();
+            let reason = error
+                .block
+                .and_then(|b| b.reason)
+                .or(error.message)
+                .map(|r| clip(&r))
                 .unwrap_or_else(|| "blocked".to_owned());
             ItemResult::Repo(RepoStatus::Blocked { reason }, None)
         }
-        (Item::Owner(_), 200) => match (
-            body.get("login").and_then(Value::as_str),
-            body.get("html_url").and_then(Value::as_str),
-        ) {
-            (Some(login), Some(url)) => ItemResult::Owner(OwnerStatus::Found {
-                login: login.to_owned(),
-                url: url.to_owned(),
+        (Item::Owner(_), 200) => match read::<RestUser>(&body) {
+            Some(user) => ItemResult::Owner(OwnerStatus::Found {
+                login: user.login,
+                url: user.html_url,
             }),
-            _ => ItemResult::unknown(item, "GitHub REST: malformed user data"),
+            None => ItemResult::unknown(item, "GitHub REST: malformed user data"),
         },
         (Item::Owner(_), 404) => ItemResult::Owner(OwnerStatus::Missing),
         (_, code) => ItemResult::unknown(item, &format!("GitHub REST: unexpected HTTP {code}")),
@@ -202,16 +204,7 @@ async fn attempt_one(
 /// `Some(reason)` if this answer used the last request of the window and
 /// the reset is further away than `max_wait`.
 fn budget_gone(client: &Client, headers: &HeaderMap) -> Option<String> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-    };
-    if header("x-ratelimit-remaining")? != 0 {
-        return None;
-    }
-    let wait = header("x-ratelimit-reset")?.saturating_sub(client.now_secs());
+    let wait = archmanual_http_policy::rate_limit_reset(headers, client.now())?.as_secs();
     (wait > client.config().max_wait.as_secs()).then(|| {
         format!(
             "GitHub's REST budget is used up for the next {wait}s; set GH_TOKEN or GITHUB_TOKEN (60 requests/hour without one) or try again later"
@@ -228,10 +221,9 @@ fn failure(
     attempt: u32,
 ) -> Option<Outcome> {
     let code = status.as_u16();
-    let message = body
-        .get("message")
-        .and_then(Value::as_str)
-        .map(clip)
+    let message = read::<RestError>(body)
+        .and_then(|e| e.message)
+        .map(|m| clip(&m))
         .unwrap_or_default();
     match code {
         403 | 429 => {
@@ -289,8 +281,11 @@ async fn follow_rename(
     }
     let fetched_at = client.now_rfc3339();
     Outcome::Done(match status.as_u16() {
-        200 => match rest_meta(&body, &fetched_at) {
-            Some(meta) => ItemResult::Repo(RepoStatus::from_meta(requested, meta), None),
+        200 => match read::<RestRepo>(&body) {
+            Some(repo) => {
+                let meta = repo.into_meta(&fetched_at);
+                ItemResult::Repo(RepoStatus::from_meta(requested, meta), None)
+            }
             None => ItemResult::unknown(item, "GitHub REST: malformed repository data"),
         },
         404 | 410 => ItemResult::Repo(RepoStatus::Missing, None),
@@ -315,30 +310,6 @@ fn redirect_target(api: &str, location: &str) -> Option<reqwest::Url> {
 }
 
 /// A REST repository object as snapshot metadata; `None` if malformed.
-fn rest_meta(v: &Value, fetched_at: &str) -> Option<RepoMeta> {
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    let b = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
-    let name_with_owner = s("full_name")?;
-    Some(RepoMeta {
-        url: s("html_url").unwrap_or_else(|| format!("https://github.com/{name_with_owner}")),
-        name_with_owner,
-        stars: v.get("stargazers_count").and_then(Value::as_u64)?,
-        archived: b("archived"),
-        disabled: b("disabled"),
-        fork: b("fork"),
-        description: s("description").filter(|d| !d.is_empty()),
-        license: v
-            .pointer("/license/spdx_id")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        language: s("language"),
-        pushed_at: s("pushed_at"),
-        latest_release: None,
-        database_id: v.get("id").and_then(Value::as_u64),
-        fetched_at: fetched_at.to_owned(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::redirect_target;

@@ -1,11 +1,14 @@
 //! Rate-limit policy: how long to wait after a failed attempt
 //! (`retry-after`, `x-ratelimit-reset`, secondary limits, exponential backoff
-//! with jitter) and the circuit breaker per API host.
+//! with jitter) and the circuit breaker per API host. The mechanisms live in
+//! `archmanual-http-policy`; this file applies them with the client's
+//! settings and words the reasons for GitHub.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use archmanual_http_policy::{Backoff, Breaker, rate_limit_reset, retry_after};
 use reqwest::header::HeaderMap;
 
 use crate::Client;
@@ -20,19 +23,8 @@ pub(crate) enum Verdict {
     GiveUp(String),
 }
 
-/// One API host's circuit breaker.
-#[derive(Debug, Default)]
-pub(crate) struct Breaker {
-    /// Connection-level failures in a row.
-    failures: u32,
-    /// Set while open: when it opened (or last let a trial through).
-    open_since: Option<Instant>,
-    /// The reason every blocked lookup gets.
-    reason: String,
-}
-
 impl Client {
-    fn lock_breakers(&self) -> std::sync::MutexGuard<'_, HashMap<String, Breaker>> {
+    fn lock_breakers(&self) -> std::sync::MutexGuard<'_, HashMap<String, Breaker<String>>> {
         self.inner
             .breakers
             .lock()
@@ -42,47 +34,38 @@ impl Client {
     /// `Some(reason)` while `origin`'s breaker is open. After the cooldown
     /// one request goes through (the others stay blocked meanwhile).
     pub(crate) fn breaker_blocks(&self, origin: &str) -> Option<String> {
-        let mut breakers = self.lock_breakers();
-        let breaker = breakers.get_mut(origin)?;
-        let since = breaker.open_since?;
-        if since.elapsed() < self.inner.config.breaker_cooldown {
-            return Some(breaker.reason.clone());
-        }
-        breaker.open_since = Some(Instant::now());
-        None
+        let cooldown = self.inner.config.breaker_cooldown;
+        self.lock_breakers().get_mut(origin)?.blocks(cooldown)
     }
 
     pub(crate) fn breaker_answered(&self, origin: &str) {
         self.lock_breakers().remove(origin);
     }
 
-    /// Counts a failure; `Some(reason)` if the breaker is (now) open.
+    /// Counts a failure; `Some(reason)` if the breaker is (now) open. An
+    /// open breaker keeps the reason it opened with.
     pub(crate) fn breaker_failed(&self, origin: &str, why: &str) -> Option<String> {
-        let threshold = self.inner.config.breaker_threshold.max(1);
+        let threshold = self.inner.config.breaker_threshold;
         let mut breakers = self.lock_breakers();
         let breaker = breakers.entry(origin.to_owned()).or_default();
-        breaker.failures += 1;
-        if breaker.failures < threshold {
-            return None;
-        }
-        if breaker.open_since.is_none() || breaker.reason.is_empty() {
-            breaker.reason = format!(
-                "GitHub API unreachable: {why} ({} failures in a row at {origin}; the remaining lookups were not sent)",
-                breaker.failures
-            );
-        }
-        breaker.open_since = Some(Instant::now());
-        Some(breaker.reason.clone())
+        let opened_with = breaker.reason().cloned();
+        breaker.failed(threshold, |failures| {
+            opened_with.unwrap_or_else(|| {
+                format!(
+                    "GitHub API unreachable: {why} ({failures} failures in a row at {origin}; the remaining lookups were not sent)"
+                )
+            })
+        })
     }
 
     /// Exponential backoff with jitter for retry number `attempt` (0-based).
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {
         let cfg = &self.inner.config;
-        let exp = cfg
-            .backoff_base
-            .saturating_mul(2u32.saturating_pow(attempt.min(20)));
-        let capped = exp.min(cfg.backoff_max);
-        capped.mul_f64(0.5 + fastrand::f64() * 0.5)
+        Backoff {
+            base: cfg.backoff_base,
+            max: cfg.backoff_max,
+        }
+        .delay(attempt)
     }
 
     /// How to react to a rate-limited answer (403/429, or GraphQL
@@ -95,20 +78,10 @@ impl Client {
         attempt: u32,
     ) -> Option<Verdict> {
         let cfg = &self.inner.config;
-        let header_u64 = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-        };
-        let (wait, what) = if let Some(secs) = header_u64("retry-after") {
-            (Duration::from_secs(secs), "retry-after")
-        } else if header_u64("x-ratelimit-remaining") == Some(0) {
-            let reset = header_u64("x-ratelimit-reset").unwrap_or(0);
-            (
-                Duration::from_secs(reset.saturating_sub(self.now_secs())),
-                "x-ratelimit-reset",
-            )
+        let (wait, what) = if let Some(wait) = retry_after(headers, self.now()) {
+            (wait, "retry-after")
+        } else if let Some(wait) = rate_limit_reset(headers, self.now()) {
+            (wait, "x-ratelimit-reset")
         } else if secondary {
             (
                 cfg.secondary_min_wait.max(self.backoff(attempt)),
@@ -133,8 +106,10 @@ impl Client {
         })
     }
 
-    /// Sleeps for a retry and counts it.
-    pub(crate) async fn pause(&self, wait: Duration, rate_limit: bool) {
+    /// Sleeps for a retry and counts it; `why` (the failure retried) is
+    /// logged at debug level (`archmanual -v`).
+    pub(crate) async fn pause(&self, wait: Duration, rate_limit: bool, why: &str) {
+        tracing::debug!("GitHub API: {why}; retrying in {} ms", wait.as_millis());
         let c = &self.inner.counters;
         bump(&c.retries);
         if rate_limit {

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
 
-use archmanual_github_snapshot::RepoMeta;
+use reqwest::header::HeaderMap;
 
+use crate::answer::{GraphqlAnswer, GraphqlError, GraphqlOwner, GraphqlRepo, read};
 use crate::client::{Client, FetchError, Progress, bump, clip};
 use crate::driver::{Item, ItemResult};
 use crate::lookups::{OwnerStatus, RepoStatus};
@@ -155,9 +156,8 @@ async fn run_batch(
             };
             match verdict {
                 Verdict::Retry(wait, why) if attempt < client.config().max_retries => {
-                    client.pause(wait, rate_limit).await;
+                    client.pause(wait, rate_limit, &why).await;
                     attempt += 1;
-                    let _ = why;
                 }
                 Verdict::Retry(_, why) => {
                     let reason = format!(
@@ -192,93 +192,21 @@ async fn run_batch(
 
 /// One request for `batch`, classified per alias.
 async fn attempt_batch(client: &Client, batch: &[Item], attempt: u32) -> Attempt {
-    let cfg = client.config();
-    let Some(token) = cfg.token.as_ref() else {
-        return Attempt::Failed(Verdict::GiveUp("GraphQL needs a token".into()), false);
+    let (status, headers, answer) = match send_batch(client, batch, attempt).await {
+        Ok(sent) => sent,
+        Err(failed) => return failed,
     };
-    let (query, variables) = build_query(batch);
-    let request = client
-        .inner
-        .http
-        .post(&cfg.graphql_url)
-        .bearer_auth(token.secret())
-        .json(&json!({ "query": query, "variables": variables }));
-    let (status, headers, text) = match client.fetch(request, true).await {
-        Ok(answer) => answer,
-        // The host's breaker is open: every batch stops, with its reason.
-        Err(FetchError::Unreachable(reason)) => {
-            return Attempt::Failed(Verdict::GiveUp(reason), true);
-        }
-        // GitHub gives up on requests after 10 s of work; a batch that
-        // times out is treated like one answered 504: split in halves.
-        Err(FetchError::Network { why, timeout: true }) => return Attempt::Split(why),
-        Err(FetchError::Network { why, .. }) => {
-            return Attempt::Failed(Verdict::Retry(client.backoff(attempt), why), false);
-        }
-    };
-    let status = status.as_u16();
-    let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-    let message = body
-        .get("message")
-        .and_then(Value::as_str)
-        .map(clip)
-        .unwrap_or_default();
-    match status {
-        200 => {}
-        502 | 504 => return Attempt::Split(format!("HTTP {status}")),
-        500..=599 => {
-            return Attempt::Failed(
-                Verdict::Retry(client.backoff(attempt), format!("HTTP {status}")),
-                false,
-            );
-        }
-        401 => {
-            return Attempt::Failed(
-                Verdict::GiveUp(
-                    "GitHub rejected the token (HTTP 401): check GH_TOKEN or GITHUB_TOKEN".into(),
-                ),
-                // Like a rate limit, a bad token stops every batch.
-                true,
-            );
-        }
-        403 | 429 => {
-            let secondary = status == 429 || message.to_ascii_lowercase().contains("secondary");
-            return match client.rate_limit_verdict(&headers, secondary, attempt) {
-                Some(v) => Attempt::Failed(v, true),
-                None => Attempt::Failed(
-                    Verdict::GiveUp(format!("GitHub GraphQL: HTTP {status} {message}")),
-                    false,
-                ),
-            };
-        }
-        _ => {
-            return Attempt::Failed(
-                Verdict::GiveUp(format!("GitHub GraphQL: HTTP {status} {message}")),
-                false,
-            );
-        }
+    if let Some(failed) = http_failure(client, status, &headers, &answer, attempt) {
+        return failed;
     }
-    let errors: Vec<&Value> = body
-        .get("errors")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
-    let data = body.get("data").filter(|d| d.is_object());
     // Errors without a path concern the whole request.
-    let global: Vec<&&Value> = errors
-        .iter()
-        .filter(|e| {
-            e.get("path")
-                .and_then(Value::as_array)
-                .is_none_or(Vec::is_empty)
-        })
-        .collect();
+    let global: Vec<&GraphqlError> = answer.errors.iter().filter(|e| e.path.is_empty()).collect();
     // Primary limits come as `RATE_LIMITED`; secondary limits may come as a
     // 200 whose error message says so.
     let rate_limited = global.iter().any(|e| {
-        e.get("type").and_then(Value::as_str) == Some("RATE_LIMITED")
-            || e.get("message")
-                .and_then(Value::as_str)
+        e.kind.as_deref() == Some("RATE_LIMITED")
+            || e.message
+                .as_deref()
                 .is_some_and(|m| m.to_ascii_lowercase().contains("rate limit"))
     });
     if rate_limited {
@@ -287,104 +215,154 @@ async fn attempt_batch(client: &Client, batch: &[Item], attempt: u32) -> Attempt
             .unwrap_or_else(|| Verdict::Retry(client.backoff(attempt), "RATE_LIMITED".into()));
         return Attempt::Failed(v, true);
     }
-    if data.is_none() {
+    let Some(data) = answer.data.as_ref() else {
         let what = global
             .first()
-            .and_then(|e| e.get("message"))
-            .and_then(Value::as_str)
+            .and_then(|e| e.message.as_deref())
             .map(clip)
             .unwrap_or_else(|| "answer without data".to_owned());
         return Attempt::Failed(Verdict::GiveUp(format!("GitHub GraphQL: {what}")), false);
-    }
+    };
     let fetched_at = client.now_rfc3339();
     let results = batch
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            let alias = match item {
-                Item::Repo(_) => format!("r{i}"),
-                Item::Owner(_) => format!("u{i}"),
-            };
-            let value = data.and_then(|d| d.get(&alias)).filter(|v| !v.is_null());
-            let alias_errors: Vec<&Value> = errors
-                .iter()
-                .copied()
-                .filter(|e| {
-                    e.get("path")
-                        .and_then(Value::as_array)
-                        .and_then(|p| p.first())
-                        .and_then(Value::as_str)
-                        == Some(alias.as_str())
-                })
-                .collect();
-            let not_found = alias_errors
-                .iter()
-                .any(|e| e.get("type").and_then(Value::as_str) == Some("NOT_FOUND"));
-            let error_reason = || {
-                alias_errors
-                    .first()
-                    .map(|e| {
-                        format!(
-                            "GitHub GraphQL: {} {}",
-                            e.get("type").and_then(Value::as_str).unwrap_or("error"),
-                            clip(e.get("message").and_then(Value::as_str).unwrap_or(""))
-                        )
-                    })
-                    .unwrap_or_else(|| format!("GitHub GraphQL returned nothing for {alias}"))
-            };
-            let result = match (item, value) {
-                (Item::Repo(key), Some(v)) => match repo_meta(v, &fetched_at) {
-                    Some(meta) => ItemResult::Repo(RepoStatus::from_meta(key.key(), meta), None),
-                    None => ItemResult::unknown(item, "GitHub GraphQL: malformed repository data"),
-                },
-                (Item::Owner(_), Some(v)) => {
-                    match (
-                        v.get("login").and_then(Value::as_str),
-                        v.get("url").and_then(Value::as_str),
-                    ) {
-                        (Some(login), Some(url)) => ItemResult::Owner(OwnerStatus::Found {
-                            login: login.to_owned(),
-                            url: url.to_owned(),
-                        }),
-                        _ => ItemResult::unknown(item, "GitHub GraphQL: malformed owner data"),
-                    }
-                }
-                (Item::Repo(_), None) if not_found => ItemResult::Repo(RepoStatus::Missing, None),
-                (Item::Owner(_), None) if not_found => ItemResult::Owner(OwnerStatus::Missing),
-                (_, None) => ItemResult::unknown(item, &error_reason()),
-            };
+            let result = alias_result(item, i, data, &answer.errors, &fetched_at);
             (item.clone(), result)
         })
         .collect();
     Attempt::Done(results)
 }
 
-/// A GraphQL `repository` object as snapshot metadata; `None` if malformed.
-fn repo_meta(v: &Value, fetched_at: &str) -> Option<RepoMeta> {
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    let b = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
-    let nested = |k: &str, f: &str| {
-        v.get(k)
-            .and_then(|o| o.get(f))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
+/// Sends the batch's query; a failure to get an answer is an [`Attempt`].
+async fn send_batch(
+    client: &Client,
+    batch: &[Item],
+    attempt: u32,
+) -> Result<(u16, HeaderMap, GraphqlAnswer), Attempt> {
+    let cfg = client.config();
+    let Some(token) = cfg.token.as_ref() else {
+        return Err(Attempt::Failed(
+            Verdict::GiveUp("GraphQL needs a token".into()),
+            false,
+        ));
     };
-    let name_with_owner = s("nameWithOwner")?;
-    Some(RepoMeta {
-        url: s("url").unwrap_or_else(|| format!("https://github.com/{name_with_owner}")),
-        name_with_owner,
-        stars: v.get("stargazerCount").and_then(Value::as_u64)?,
-        archived: b("isArchived"),
-        disabled: b("isDisabled"),
-        fork: b("isFork"),
-        description: s("description").filter(|d| !d.is_empty()),
-        license: nested("licenseInfo", "spdxId"),
-        language: nested("primaryLanguage", "name"),
-        pushed_at: s("pushedAt"),
-        latest_release: nested("latestRelease", "tagName"),
-        database_id: v.get("databaseId").and_then(Value::as_u64),
-        fetched_at: fetched_at.to_owned(),
+    let (query, variables) = build_query(batch);
+    let request = client
+        .inner
+        .http
+        .post(&cfg.graphql_url)
+        .bearer_auth(token.secret())
+        .json(&json!({ "query": query, "variables": variables }));
+    match client.fetch(request, true).await {
+        Ok((status, headers, text)) => {
+            let answer = serde_json::from_str(&text).unwrap_or_default();
+            Ok((status.as_u16(), headers, answer))
+        }
+        // The host's breaker is open: every batch stops, with its reason.
+        Err(FetchError::Unreachable(reason)) => Err(Attempt::Failed(Verdict::GiveUp(reason), true)),
+        // GitHub gives up on requests after 10 s of work; a batch that
+        // times out is treated like one answered 504: split in halves.
+        Err(FetchError::Network { why, timeout: true }) => Err(Attempt::Split(why)),
+        Err(FetchError::Network { why, .. }) => Err(Attempt::Failed(
+            Verdict::Retry(client.backoff(attempt), why),
+            false,
+        )),
+    }
+}
+
+/// What a status other than 200 comes to; `None` for a 200.
+fn http_failure(
+    client: &Client,
+    status: u16,
+    headers: &HeaderMap,
+    answer: &GraphqlAnswer,
+    attempt: u32,
+) -> Option<Attempt> {
+    let message = answer.message.as_deref().map(clip).unwrap_or_default();
+    let give_up = || {
+        Attempt::Failed(
+            Verdict::GiveUp(format!("GitHub GraphQL: HTTP {status} {message}")),
+            false,
+        )
+    };
+    Some(match status {
+        200 => return None,
+        502 | 504 => Attempt::Split(format!("HTTP {status}")),
+        500..=599 => Attempt::Failed(
+            Verdict::Retry(client.backoff(attempt), format!("HTTP {status}")),
+            false,
+        ),
+        401 => Attempt::Failed(
+            Verdict::GiveUp(
+                "GitHub rejected the token (HTTP 401): check GH_TOKEN or GITHUB_TOKEN".into(),
+            ),
+            // Like a rate limit, a bad token stops every batch.
+            true,
+        ),
+        403 | 429 => {
+            let secondary = status == 429 || message.to_ascii_lowercase().contains("secondary");
+            match client.rate_limit_verdict(headers, secondary, attempt) {
+                Some(v) => Attempt::Failed(v, true),
+                None => give_up(),
+            }
+        }
+        _ => give_up(),
     })
+}
+
+/// The result for item number `i` of the batch from its alias's data and errors.
+fn alias_result(
+    item: &Item,
+    i: usize,
+    data: &Map<String, Value>,
+    errors: &[GraphqlError],
+    fetched_at: &str,
+) -> ItemResult {
+    let alias = match item {
+        Item::Repo(_) => format!("r{i}"),
+        Item::Owner(_) => format!("u{i}"),
+    };
+    let value = data.get(&alias).filter(|v| !v.is_null());
+    let alias_errors: Vec<&GraphqlError> = errors
+        .iter()
+        .filter(|e| e.alias() == Some(alias.as_str()))
+        .collect();
+    let not_found = alias_errors
+        .iter()
+        .any(|e| e.kind.as_deref() == Some("NOT_FOUND"));
+    let error_reason = || {
+        alias_errors
+            .first()
+            .map(|e| {
+                format!(
+                    "GitHub GraphQL: {} {}",
+                    e.kind.as_deref().unwrap_or("error"),
+                    clip(e.message.as_deref().unwrap_or(""))
+                )
+            })
+            .unwrap_or_else(|| format!("GitHub GraphQL returned nothing for {alias}"))
+    };
+    match (item, value) {
+        (Item::Repo(key), Some(v)) => match read::<GraphqlRepo>(v) {
+            Some(repo) => {
+                let meta = repo.into_meta(fetched_at);
+                ItemResult::Repo(RepoStatus::from_meta(key.key(), meta), None)
+            }
+            None => ItemResult::unknown(item, "GitHub GraphQL: malformed repository data"),
+        },
+        (Item::Owner(_), Some(v)) => match read::<GraphqlOwner>(v) {
+            Some(owner) => ItemResult::Owner(OwnerStatus::Found {
+                login: owner.login,
+                url: owner.url,
+            }),
+            None => ItemResult::unknown(item, "GitHub GraphQL: malformed owner data"),
+        },
+        (Item::Repo(_), None) if not_found => ItemResult::Repo(RepoStatus::Missing, None),
+        (Item::Owner(_), None) if not_found => ItemResult::Owner(OwnerStatus::Missing),
+        (_, None) => ItemResult::unknown(item, &error_reason()),
+    }
 }
 
 #[cfg(test)]

@@ -12,9 +12,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use archmanual_http_policy::{Breaker, Timeouts, client_builder};
+
 use crate::cache::CacheData;
-use crate::policy::Breaker;
-use crate::{Config, Error};
+use crate::{Config, GithubError};
 
 /// Request counters of a client (cumulative over its lifetime).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,7 +69,7 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     clock: RwLock<Clock>,
     pub(crate) cache: Mutex<CacheData>,
-    pub(crate) breakers: Mutex<HashMap<String, Breaker>>,
+    pub(crate) breakers: Mutex<HashMap<String, Breaker<String>>>,
     pub(crate) counters: Counters,
 }
 
@@ -103,15 +104,15 @@ impl fmt::Debug for Client {
 
 impl Client {
     /// A client with these settings; loads the cache file if configured.
-    pub fn new(config: Config) -> Result<Client, Error> {
-        let http = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
-            // Renames are detected from the 301 itself.
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
+    pub fn new(config: Config) -> Result<Client, GithubError> {
+        // No automatic redirects: renames are detected from the 301 itself.
+        let timeouts = Timeouts {
+            request: Some(config.timeout),
+            connect: config.connect_timeout,
+        };
+        let http = client_builder(&config.user_agent, timeouts)
             .build()
-            .map_err(|e| Error::Http(e.to_string()))?;
+            .map_err(GithubError::Http)?;
         let cache = config
             .cache_path
             .as_deref()
@@ -130,7 +131,7 @@ impl Client {
     }
 
     /// [`Client::new`] with [`Config::from_env`].
-    pub fn from_env() -> Result<Client, Error> {
+    pub fn from_env() -> Result<Client, GithubError> {
         Client::new(Config::from_env())
     }
 
