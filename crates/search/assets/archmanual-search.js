@@ -27,8 +27,8 @@
     // Results whose data is loaded and re-ranked before anything is shown.
     const RERANK = 20;
     // With this many results for the query's character pairs, no search for
-    // its characters apart.
-    const ENOUGH = 10;
+    // its characters apart (each costs index chunks to download).
+    const ENOUGH = 1;
     // Chinese and Japanese characters: a run of them is searched as its
     // pairs of neighbours, which the index holds for every run of text.
     const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
@@ -481,7 +481,7 @@
     }
 
     // The query as Pagefind terms: each run of Chinese or Japanese characters
-    // as its overlapping pairs (分区容错 → 分区 区容 容错), since the index
+    // as pairs of neighbours (分区容错 → 分区 容错), since the index
     // holds every pair of neighbours in a run whatever words it found there;
     // everything else as typed (Pagefind drops punctuation itself). With
     // `single`, each character alone (Pagefind matches it as the start of a
@@ -498,8 +498,14 @@
                 terms.push(...chars);
                 continue;
             }
-            for (let i = 0; i + 1 < chars.length; i++) {
+            // Pairs side by side, the last one overlapping when the run is
+            // odd: every character is covered, and each term costs an index
+            // chunk to download (the overlapping pairs would cost twice that).
+            for (let i = 0; i + 1 < chars.length; i += 2) {
                 terms.push(chars[i] + chars[i + 1]);
+            }
+            if (chars.length % 2 === 1) {
+                terms.push(chars[chars.length - 2] + chars[chars.length - 1]);
             }
         }
         return terms.join(' ');
@@ -563,7 +569,7 @@
     // the first RERANK loaded. Two searches: the query's character pairs
     // (every page containing the query verbatim is among them) and its
     // single characters (pages with its words apart; only when the first
-    // has fewer than ENOUGH results). The first RERANK are re-ranked
+    // found fewer than ENOUGH). The first RERANK are re-ranked
     // by `matchOf`, keeping Pagefind's order among equals; a chapter titled
     // like the query comes before the entries of that name.
     async function find(module, query, filters) {
