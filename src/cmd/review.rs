@@ -86,37 +86,15 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         .collect();
     let code = u8::from(!new.is_empty());
     if !args.post {
-        let mut out = std::io::stdout().lock();
-        match args.format.as_str() {
-            "human" => {
-                let report = format::Report {
-                    diagnostics: &new,
-                    sources,
-                    src_prefix: &prefix,
-                    color: std::io::IsTerminal::is_terminal(&std::io::stdout())
-                        && std::env::var_os("NO_COLOR").is_none(),
-                    lang,
-                };
-                format::by_name("human")
-                    .context("human format")?
-                    .write(&report, &mut out)?;
-                writeln!(
-                    out,
-                    "{} new finding(s) on this branch ({} on changed lines); {} already on {}",
-                    new.len(),
-                    payload.comments.len(),
-                    diagnostics.len() - new.len(),
-                    args.base
-                )?;
-            }
-            "markdown" => {
-                writeln!(out, "{}", payload.body.trim_start_matches(MARKER).trim())?;
-                for c in &payload.comments {
-                    writeln!(out, "\n#### `{}:{}`\n\n{}", c.path, c.line, c.body)?;
-                }
-            }
-            _ => writeln!(out, "{}", serde_json::to_string_pretty(&payload)?)?,
-        }
+        let shown = Shown {
+            payload: &payload,
+            new: &new,
+            old: diagnostics.len() - new.len(),
+            sources,
+            prefix: &prefix,
+            lang,
+        };
+        print_locally(&args, &shown)?;
         return Ok(code);
     }
     let pr = PullRequest {
@@ -182,6 +160,57 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         }
     }
     Ok(code)
+}
+
+/// What `review` shows when it does not post.
+struct Shown<'a> {
+    payload: &'a ReviewPayload,
+    new: &'a [Diagnostic],
+    old: usize,
+    sources: &'a archmanual_model::Sources,
+    prefix: &'a Path,
+    lang: archmanual_lint::i18n::Lang,
+}
+
+/// Prints the review for a person (`human`, `markdown`) or as the JSON
+/// body of GitHub's "create a review" API.
+fn print_locally(args: &Args, shown: &Shown<'_>) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match args.format.as_str() {
+        "human" => {
+            let report = format::Report {
+                diagnostics: shown.new,
+                sources: shown.sources,
+                src_prefix: shown.prefix,
+                color: std::io::IsTerminal::is_terminal(&std::io::stdout())
+                    && std::env::var_os("NO_COLOR").is_none(),
+                lang: shown.lang,
+            };
+            format::by_name("human")
+                .context("human format")?
+                .write(&report, &mut out)?;
+            writeln!(
+                out,
+                "{} new finding(s) on this branch ({} on changed lines); {} already on {}",
+                shown.new.len(),
+                shown.payload.comments.len(),
+                shown.old,
+                args.base
+            )?;
+        }
+        "markdown" => {
+            writeln!(
+                out,
+                "{}",
+                shown.payload.body.trim_start_matches(MARKER).trim()
+            )?;
+            for c in &shown.payload.comments {
+                writeln!(out, "\n#### `{}:{}`\n\n{}", c.path, c.line, c.body)?;
+            }
+        }
+        _ => writeln!(out, "{}", serde_json::to_string_pretty(shown.payload)?)?,
+    }
+    Ok(())
 }
 
 /// The base revision's book and findings.
