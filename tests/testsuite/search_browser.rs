@@ -694,10 +694,7 @@ fn every_sampled_phrase_of_a_chapter_finds_it() {
         json!([samples]),
     ))
     .expect("misses");
-    let latin = samples
-        .iter()
-        .filter(|(q, _)| q.is_ascii())
-        .count();
+    let latin = samples.iter().filter(|(q, _)| q.is_ascii()).count();
     eprintln!(
         "recall: {} of {} sampled phrases ({latin} Latin words) found their chapter",
         samples.len() - missed.len(),
