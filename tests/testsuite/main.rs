@@ -16,5 +16,6 @@ mod one_core;
 mod phone;
 mod review;
 mod search;
+mod search_anybook;
 mod search_browser;
 mod support;
