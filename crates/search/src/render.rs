@@ -352,7 +352,7 @@ mod tests {
             "```rust\nfn main() { let numbers = vec![1, 2, 3]; println!(\"{numbers:?}\"); }\n```\n";
         let got = search_language(
             Some("en"),
-            &book(&format!("# 向量\n\n修复错误{}", code.repeat(20))),
+            &book(&format!("# 向量\n\n修复错误。\n\n{}", code.repeat(20))),
         );
         assert_eq!((got.tag.as_str(), got.detected), ("zh-cn", true));
         let got = search_language(
