@@ -11,7 +11,7 @@
 //!     `mdbook build` with the preprocessors as binaries and the
 //!     `mdbook-search` renderer (`[output.search]`). Needs `pagefind` 1.x
 //!     on PATH (the npm package ships a binary) or `PAGEFIND=/path`, and the
-//!     release binaries (`cargo build --release --bins`).
+//!     release binaries (`cargo build --release --workspace --bins`).
 //!
 //! Run: `cargo build --release && cargo bench --bench build`
 //! (needs `mdbook` 0.5.x on PATH, or `MDBOOK=/path/to/mdbook`; `RUNS=N` to
@@ -135,7 +135,7 @@ fn peer(root: &Path, archmanual: &Path, mdbook: &str, tmp: &Path, runs: usize) {
     ] {
         if !release.join(bin).exists() {
             eprintln!(
-                "{bin} missing: cargo build --release --bins; the peer comparison is skipped"
+                "{bin} missing: cargo build --release --workspace --bins; the peer comparison is skipped"
             );
             return;
         }

@@ -25,6 +25,8 @@ pub(crate) fn copy_book(root: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("dir");
     std::fs::copy(root.join("book.toml"), to.join("book.toml")).expect("book.toml");
     copy_tree(&root.join("book"), &to.join("book"));
+    // book.toml's additional-css lives in theme/.
+    copy_tree(&root.join("theme"), &to.join("theme"));
 }
 
 /// Copies a directory tree, leaving out build output folders named `out`.

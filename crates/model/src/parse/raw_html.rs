@@ -18,10 +18,14 @@ impl Walker<'_> {
         {
             head.text.push_str(&text_content(h));
         }
+        // Event text may be a slice of the source or not (HTML blocks
+        // arrive line by line); map by searching the source range, once per
+        // event: an inline SVG is one line with thousands of attributes.
+        let mut base = None;
         for attr in scan_attributes(h) {
-            // Event text may be a slice of the source or not (HTML blocks
-            // arrive line by line); map by searching the source range.
-            let base = span.start + self.source[span.start..span.end].find(h).unwrap_or(0);
+            let base = *base.get_or_insert_with(|| {
+                span.start + self.source[span.start..span.end].find(h).unwrap_or(0)
+            });
             let value_span = Span::new(base + attr.value_span.start, base + attr.value_span.end);
             let tag_span = Span::new(base + attr.tag_span.start, base + attr.tag_span.end);
             match attr.name.as_str() {
