@@ -148,40 +148,21 @@ fn main() {
     println!("| --- | ---: | ---: | ---: | --- |");
     let mut all = Vec::new();
     for q in QUERIES {
-        log.lock().expect("log").clear();
-        let profile = tempfile::tempdir().expect("profile");
-        let url = format!("http://{addr}/__bench.html?q={}", percent_encode(q));
-        let dom = Command::new(&chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--virtual-time-budget=30000",
-                "--dump-dom",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(&url)
-            .output()
-            .expect("chromium runs");
-        let dom = String::from_utf8_lossy(&dom.stdout);
-        let results = dom
-            .split("<pre id=\"bench-out\">")
-            .nth(1)
-            .and_then(|s| s.split("</pre>").next())
-            .unwrap_or("(no results: did the page run?)")
-            .replace("&gt;", ">")
-            .replace("&lt;", "<")
-            .replace("&amp;", "&");
-        let served = log.lock().expect("log").clone();
-        let bytes: u64 = served
-            .iter()
-            .filter(|(p, _)| p.starts_with("/pagefind/"))
-            .map(|(_, b)| b)
-            .sum();
-        let requests = served
-            .iter()
-            .filter(|(p, _)| p.starts_with("/pagefind/"))
-            .count();
+        // Under load headless Chromium sometimes dumps the page before the
+        // UI has answered (its virtual time runs out): such a run measures
+        // nothing, so it is retried with a fresh profile.
+        let mut tries = 0;
+        let (results, bytes, requests) = loop {
+            tries += 1;
+            let answer = ask(&chromium, &addr, q, &log);
+            if !answer.0.is_empty() || tries == 3 {
+                break answer;
+            }
+        };
+        if results.is_empty() {
+            println!("| {q} | — | — | — | no answer in {tries} tries |");
+            continue;
+        }
         all.push(bytes);
         println!(
             "| {q} | {bytes} | {requests} | {:.1}% | {} |",
@@ -198,6 +179,45 @@ fn main() {
         100.0 * median as f64 / index_bytes as f64,
         100.0 * max as f64 / index_bytes as f64
     );
+}
+
+/// One query in a fresh headless Chromium: the UI's top results as text
+/// (empty when the page did not answer), and the bytes and requests it
+/// fetched under `pagefind/`.
+fn ask(
+    chromium: &str,
+    addr: &str,
+    q: &str,
+    log: &Mutex<Vec<(String, u64)>>,
+) -> (String, u64, usize) {
+    log.lock().expect("log").clear();
+    let profile = tempfile::tempdir().expect("profile");
+    let url = format!("http://{addr}/__bench.html?q={}", percent_encode(q));
+    let dom = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=30000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    let results = dom
+        .split("<pre id=\"bench-out\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or("")
+        .replace("&gt;", ">")
+        .replace("&lt;", "<")
+        .replace("&amp;", "&");
+    let served = log.lock().expect("log").clone();
+    let pagefind = served.iter().filter(|(p, _)| p.starts_with("/pagefind/"));
+    let bytes = pagefind.clone().map(|(_, b)| b).sum();
+    (results.trim().to_string(), bytes, pagefind.count())
 }
 
 /// What the UI does for one query (its two searches, the data of the
