@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use archmanual_test_support::{copy_dir, copy_fixture};
+
 use crate::support::{archmanual, run};
 
 fn lint_fixture(name: &str) -> PathBuf {
@@ -36,18 +38,6 @@ fn listing(out: &Output) -> String {
         ));
     }
     s
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]
@@ -114,8 +104,7 @@ fn an_unknown_code_is_a_usage_error() {
 
 #[test]
 fn lint_toml_per_file_ignores_and_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&lint_fixture("defects"), dir.path());
+    let dir = copy_fixture(&lint_fixture("defects"));
     std::fs::write(
         dir.path().join("lint.toml"),
         "# The GitHub checks are for the catalog pages only.\nignore = [\"AM020\"]\n\n[per-file-ignores]\n\"mq/*.md\" = [\"AM013\", \"GH\"]\n\"README.md\" = [\"AM0\"]\n",

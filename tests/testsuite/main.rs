@@ -3,7 +3,6 @@
 //! command preprocessors `book.toml` declares (what plain `mdbook build` does).
 #![allow(clippy::print_stderr, reason = "tests say on stderr why they skipped")]
 
-mod browser;
 mod build;
 mod catalog;
 mod contract;

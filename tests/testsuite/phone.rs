@@ -12,9 +12,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use archmanual_test_support::{Browser, StaticServer};
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, StaticServer};
 use crate::support::{archmanual, html_files, run};
 
 struct Site {
@@ -52,7 +52,7 @@ fn manual() -> &'static Site {
 /// Opens `page` (relative to the site) with the window `width` px wide.
 fn open(browser: &Browser, page: &str, width: u32) {
     browser.set_window(width, 900);
-    browser.goto(&format!("{}{page}", manual().server.base));
+    browser.goto(&format!("{}{page}", manual().server.base()));
     browser.wait_for("document.readyState === 'complete'", page);
 }
 

@@ -2,8 +2,7 @@
 //! mdBook's own index; plain mdBook keeps its own; `archmanual serve` serves
 //! and rebuilds.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -299,26 +298,10 @@ fn plain_mdbook_keeps_its_own_search_and_the_entry_anchors() {
     assert!(!mq.contains("archmanual-search.js"));
 }
 
-/// A minimal HTTP/1.0 GET on loopback: (status, body).
+/// A GET on loopback: (status, body).
 fn get(addr: &str, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .expect("timeout");
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").expect("request");
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).expect("response");
-    let response = String::from_utf8_lossy(&response).into_owned();
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status line");
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
+    let reply = archmanual_test_support::get(&format!("http://{addr}{path}"));
+    (reply.status, reply.body)
 }
 
 /// Kills the server when the test ends, however it ends.

@@ -324,16 +324,7 @@ impl Drop for Server {
 
 /// Status of a GET on loopback.
 fn status(addr: &str, path: &str) -> u16 {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").expect("request");
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
-    response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status line")
+    archmanual_test_support::get(&format!("http://{addr}{path}")).status
 }
 
 #[test]

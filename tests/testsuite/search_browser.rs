@@ -11,9 +11,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use archmanual_test_support::{Browser, StaticServer};
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, StaticServer};
 use crate::support::{archmanual, fixture, run};
 
 /// Each query and the pages (any one of them) expected among the first three
@@ -307,7 +307,7 @@ fn chinese_queries_find_their_pages() {
     let (first, _) = QUERIES[0];
     let url = format!(
         "{}index.html?search={}",
-        site.base,
+        site.base(),
         percent_encoding::utf8_percent_encode(first, percent_encoding::NON_ALPHANUMERIC)
     );
     browser.goto(&url);
@@ -385,7 +385,7 @@ fn chinese_queries_find_their_pages() {
     // In-browser time per query after the first, through Pagefind's API with
     // the UI's options (search, then the data of the first ten results), on a
     // fresh page so that nothing is cached yet.
-    browser.goto(&format!("{}index.html", site.base));
+    browser.goto(&format!("{}index.html", site.base()));
     browser.wait_for("window.archmanualSearch", "the search UI");
     let times = browser.js_async(
         "const out = [];
@@ -419,7 +419,7 @@ const RERANK: usize = 20;
 /// Opens the search panel on the manual's first page.
 fn open_search(browser: &Browser) {
     let site = manual_site();
-    browser.goto(&format!("{}index.html", site.base));
+    browser.goto(&format!("{}index.html", site.base()));
     browser.wait_for(
         "document.getElementById('mdbook-searchbar') && window.archmanualSearch",
         "the search box",
@@ -515,7 +515,7 @@ fn a_repository_on_several_pages_is_one_result() {
     let dir = build(book.path());
     let server = StaticServer::start(dir.path());
     let browser = Browser::start();
-    browser.goto(&format!("{}index.html", server.base));
+    browser.goto(&format!("{}index.html", server.base()));
     browser.wait_for(
         "document.getElementById('mdbook-searchbar') && window.archmanualSearch",
         "the search box",
@@ -718,7 +718,7 @@ fn every_sampled_phrase_of_a_chapter_finds_it() {
 fn keyboard_opens_moves_and_lands_with_highlight() {
     let site = manual_site();
     let browser = Browser::start();
-    browser.goto(&format!("{}theory/cap.html", site.base));
+    browser.goto(&format!("{}theory/cap.html", site.base()));
     browser.wait_for(
         "document.getElementById('mdbook-searchbar')",
         "the search box",
@@ -791,7 +791,7 @@ fn untrusted_descriptions_show_as_text() {
     let dir = build(book.path());
     let server = StaticServer::start(dir.path());
     let browser = Browser::start();
-    browser.goto(&format!("{}index.html", server.base));
+    browser.goto(&format!("{}index.html", server.base()));
     browser.js(
         "window.__alerts = 0; window.alert = () => { window.__alerts++; };",
         json!([]),
@@ -868,7 +868,7 @@ fn screenshots_of_the_search_panel() {
         ("phone-coal", "coal", 375),
     ] {
         browser.set_window(width, 900);
-        browser.goto(&format!("{}index.html", site.base));
+        browser.goto(&format!("{}index.html", site.base()));
         browser.js(
             "localStorage.setItem('mdbook-theme', arguments[0]);
              localStorage.setItem('mdbook-sidebar', 'hidden');",
@@ -876,7 +876,7 @@ fn screenshots_of_the_search_panel() {
         );
         browser.goto(&format!(
             "{}index.html?search={}",
-            site.base,
+            site.base(),
             percent_encoding::utf8_percent_encode("限流", percent_encoding::NON_ALPHANUMERIC)
         ));
         let results = results_for(&browser, "限流");
@@ -933,7 +933,7 @@ fn theme_filter_narrows_results_and_is_part_of_the_link() {
     };
     browser.goto(&format!(
         "{}index.html?search={}&{}={}",
-        site.base,
+        site.base(),
         enc("分布式锁"),
         enc("主题"),
         enc("分布式理论")
