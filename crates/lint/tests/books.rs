@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use archmanual_lint::{Book, Diagnostic, lint, rules};
+use archmanual_test_support::copy_fixture;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -113,22 +114,9 @@ fn every_rule_reports_its_defect_at_its_line() {
     assert_eq!(archmanual_lint::exit_code(&ds), 1);
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn fix_changes_only_the_fixed_spans() {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("defects"), tmp.path());
+    let tmp = copy_fixture(&fixture("defects"));
     let book = Book::load(tmp.path()).unwrap();
     let before = lint(&book);
     let fixable: Vec<&Diagnostic> = before.iter().filter(|d| d.fix.is_some()).collect();

@@ -7,6 +7,7 @@ use archmanual_lint::config::Config;
 use archmanual_lint::format::{self, Report};
 use archmanual_lint::select::Selector;
 use archmanual_lint::{Book, Diagnostic, codes, lint, lint_configured, rules};
+use archmanual_test_support::copy_fixture;
 use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
@@ -85,8 +86,7 @@ fn delegated_codes_are_selected_one_by_one() {
 
 #[test]
 fn per_file_ignores_from_lint_toml() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("defects"), dir.path());
+    let dir = copy_fixture(&fixture("defects"));
     std::fs::write(
         dir.path().join("lint.toml"),
         "ignore = [\"AM020\"]\n\n[per-file-ignores]\n\"mq/*.md\" = [\"AM013\", \"GH\"]\n",
@@ -209,17 +209,5 @@ fn json_and_sarif_severities_are_the_declared_ones() {
     }
     for code in ["GH001", "GH002", "GH003", "GH004", "PD005"] {
         assert!(seen.contains(code), "no {code} finding in the fixtures");
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
     }
 }
