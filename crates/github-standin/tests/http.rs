@@ -1,70 +1,61 @@
-//! The stand-in over raw HTTP/1.1 (no client library in between).
+//! The stand-in over plain HTTP/1.1 (hyper's client, none of our GitHub
+//! client's policy in between).
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-
+use archmanual_test_support::{Reply, send};
 use github_standin::{Standin, StandinConfig, World};
 
-fn request(standin: &Standin, raw: &str) -> String {
-    let addr = standin.api_url().trim_start_matches("http://").to_owned();
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.write_all(raw.as_bytes()).unwrap();
-    let mut out = String::new();
-    stream.read_to_string(&mut out).unwrap();
-    out
-}
-
-fn graphql(auth: Option<&str>) -> String {
+fn graphql(standin: &Standin, auth: Option<&str>) -> Reply {
     let body =
         r#"{"query":"query { r0: repository(owner: \"apache\", name: \"kafka\") { url } }"}"#;
-    let auth = auth
-        .map(|a| format!("authorization: {a}\r\n"))
-        .unwrap_or_default();
-    format!(
-        "POST /graphql HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-type: application/json\r\n{auth}content-length: {}\r\n\r\n{body}",
-        body.len()
-    )
+    let mut headers = vec![("content-type", "application/json")];
+    headers.extend(auth.map(|a| ("authorization", a)));
+    send("POST", &standin.graphql_url(), &headers, body)
+}
+
+fn rest(standin: &Standin, path: &str, headers: &[(&str, &str)]) -> Reply {
+    send("GET", &format!("{}{path}", standin.api_url()), headers, "")
 }
 
 #[test]
 fn graphql_needs_a_token() {
     let standin = Standin::start(StandinConfig::default(), World::sample());
-    let denied = request(&standin, &graphql(None));
-    assert!(denied.starts_with("HTTP/1.1 401"), "{denied}");
-    assert!(denied.contains("requires you to be authenticated"));
-    let ok = request(&standin, &graphql(Some("bearer t")));
-    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
-    assert!(ok.contains(r#""nameWithOwner":"apache/kafka""#), "{ok}");
+    let denied = graphql(&standin, None);
+    assert_eq!(denied.status, 401, "{denied:?}");
+    assert!(denied.body.contains("requires you to be authenticated"));
+    let ok = graphql(&standin, Some("bearer t"));
+    assert_eq!(ok.status, 200, "{ok:?}");
+    assert!(
+        ok.body.contains(r#""nameWithOwner":"apache/kafka""#),
+        "{ok:?}"
+    );
     assert_eq!(standin.graphql_requests(), 2);
 }
 
 #[test]
 fn rest_etag_304_and_rate_limit_headers() {
     let standin = Standin::start(StandinConfig::default(), World::sample());
-    let get = |extra: &str| {
-        format!("GET /repos/apache/kafka HTTP/1.1\r\nhost: x\r\nconnection: close\r\n{extra}\r\n")
-    };
-    let first = request(&standin, &get(""));
-    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
-    assert!(first.contains("x-ratelimit-remaining: 59"), "{first}");
-    let etag = first
-        .lines()
-        .find_map(|l| l.strip_prefix("etag: "))
-        .unwrap()
-        .to_owned();
-    let second = request(&standin, &get(&format!("if-none-match: {etag}\r\n")));
-    assert!(second.starts_with("HTTP/1.1 304"), "{second}");
+    let first = rest(&standin, "/repos/apache/kafka", &[]);
+    assert_eq!(first.status, 200, "{first:?}");
+    assert_eq!(
+        first.header("x-ratelimit-remaining"),
+        Some("59"),
+        "{first:?}"
+    );
+    let etag = first.header("etag").unwrap().to_owned();
+    let second = rest(&standin, "/repos/apache/kafka", &[("if-none-match", &etag)]);
+    assert_eq!(second.status, 304, "{second:?}");
     // A 304 does not use the budget.
-    assert!(second.contains("x-ratelimit-remaining: 59"), "{second}");
-    let moved = request(
-        &standin,
-        "GET /repos/coreos/etcd HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+    assert_eq!(
+        second.header("x-ratelimit-remaining"),
+        Some("59"),
+        "{second:?}"
     );
-    assert!(moved.starts_with("HTTP/1.1 301"), "{moved}");
-    assert!(moved.contains("/repositories/"), "{moved}");
-    let missing = request(
-        &standin,
-        "GET /repos/no/such HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+    let moved = rest(&standin, "/repos/coreos/etcd", &[]);
+    assert_eq!(moved.status, 301, "{moved:?}");
+    assert!(
+        moved.header("location").unwrap().contains("/repositories/"),
+        "{moved:?}"
     );
-    assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+    let missing = rest(&standin, "/repos/no/such", &[]);
+    assert_eq!(missing.status, 404, "{missing:?}");
 }
