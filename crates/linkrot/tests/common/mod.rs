@@ -13,54 +13,35 @@ use archmanual_linkrot::{
     CollectedLink, LinkrotConfig, Occurrence, Options, Progress, Report, RotRule, State,
     WebChecker, WebOptions, check_blocking,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use archmanual_test_support::{Request, Response, Server, reply};
 
-/// A tiny HTTP/1.1 server on 127.0.0.1 (one request per connection).
+/// The test pages on 127.0.0.1 (one request per connection).
 pub struct WebServer {
     pub port: u16,
-    hits: Arc<Mutex<BTreeMap<String, u32>>>,
+    hits: Hits,
     log: Log,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: Server,
 }
 
 impl WebServer {
     /// Starts the server; `slow` is how long `/slow` takes to answer.
     pub fn start(slow: Duration) -> WebServer {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let hits: Arc<Mutex<BTreeMap<String, u32>>> = Arc::default();
+        let hits: Hits = Arc::default();
         let log: Log = Arc::default();
-        let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
-        let thread_hits = Arc::clone(&hits);
-        let thread_log = Arc::clone(&log);
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                loop {
-                    tokio::select! {
-                        _ = &mut rx => break,
-                        accepted = listener.accept() => {
-                            let Ok((stream, _)) = accepted else { continue };
-                            let hits = Arc::clone(&thread_hits);
-                            let log = Arc::clone(&thread_log);
-                            tokio::spawn(serve(stream, hits, log, slow));
-                        }
-                    }
-                }
-            });
+        let (server_hits, server_log) = (Arc::clone(&hits), Arc::clone(&log));
+        let server = Server::start(move |request| {
+            answer(
+                request,
+                Arc::clone(&server_hits),
+                Arc::clone(&server_log),
+                slow,
+            )
         });
         WebServer {
-            port,
+            port: server.port(),
             hits,
             log,
-            shutdown: Some(tx),
-            thread: Some(thread),
+            _server: server,
         }
     }
 
@@ -90,37 +71,18 @@ impl WebServer {
     }
 }
 
-impl Drop for WebServer {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
+type Hits = Arc<Mutex<BTreeMap<String, u32>>>;
 type Log = Arc<Mutex<Vec<(Instant, String)>>>;
 
-async fn serve(
-    mut stream: tokio::net::TcpStream,
-    hits: Arc<Mutex<BTreeMap<String, u32>>>,
-    log: Log,
-    slow: Duration,
-) {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 1024];
-    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 16 * 1024 {
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-    let head = String::from_utf8_lossy(&buf);
-    let mut first = head.lines().next().unwrap_or("").split_whitespace();
-    let method = first.next().unwrap_or("").to_owned();
-    let path = first.next().unwrap_or("").to_owned();
+/// What each test page answers: ok, 404, 410, redirects, flaky 503s, 429s,
+/// 405 or 404 on HEAD only, or ok after `slow`.
+async fn answer(request: Request, hits: Hits, log: Log, slow: Duration) -> Response {
+    let method = request.method().as_str().to_owned();
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
     log.lock()
         .unwrap()
         .push((Instant::now(), format!("request {method} {path}")));
@@ -133,33 +95,32 @@ async fn serve(
         *p += 1;
         *p
     };
-    let route = path.split('?').next().unwrap_or("");
-    let (status, headers): (u16, Vec<(&str, String)>) = match route {
-        "/ok" | "/page" | "/new" => (200, vec![]),
-        "/missing" => (404, vec![]),
-        "/gone" => (410, vec![]),
-        "/old" => (301, vec![("location", "/new".into())]),
-        "/old308" => (308, vec![("location", "/new".into())]),
-        "/temp" => (302, vec![("location", "/ok".into())]),
-        "/chain" => (301, vec![("location", "/temp".into())]),
-        "/moved-to-404" => (301, vec![("location", "/missing".into())]),
-        "/loop" => (302, vec![("location", "/loop".into())]),
-        "/flaky" if seen == 1 => (503, vec![("retry-after", "0".into())]),
-        "/pause" if seen == 1 => (429, vec![("retry-after", "1".into())]),
-        "/pause" => (200, vec![]),
-        "/flaky" => (200, vec![]),
-        "/down" => (503, vec![]),
-        "/ratelimited" => (429, vec![("retry-after", "3600".into())]),
-        "/nohead" if method == "HEAD" => (405, vec![]),
-        "/nohead" => (200, vec![]),
-        "/forbidden" => (403, vec![]),
-        "/head404" if method == "HEAD" => (404, vec![]),
-        "/head404" => (200, vec![]),
+    let (status, headers): (u16, &[(&str, &str)]) = match request.uri().path() {
+        "/ok" | "/page" | "/new" => (200, &[]),
+        "/missing" => (404, &[]),
+        "/gone" => (410, &[]),
+        "/old" => (301, &[("location", "/new")]),
+        "/old308" => (308, &[("location", "/new")]),
+        "/temp" => (302, &[("location", "/ok")]),
+        "/chain" => (301, &[("location", "/temp")]),
+        "/moved-to-404" => (301, &[("location", "/missing")]),
+        "/loop" => (302, &[("location", "/loop")]),
+        "/flaky" if seen == 1 => (503, &[("retry-after", "0")]),
+        "/pause" if seen == 1 => (429, &[("retry-after", "1")]),
+        "/pause" => (200, &[]),
+        "/flaky" => (200, &[]),
+        "/down" => (503, &[]),
+        "/ratelimited" => (429, &[("retry-after", "3600")]),
+        "/nohead" if method == "HEAD" => (405, &[]),
+        "/nohead" => (200, &[]),
+        "/forbidden" => (403, &[]),
+        "/head404" if method == "HEAD" => (404, &[]),
+        "/head404" => (200, &[]),
         "/slow" => {
             tokio::time::sleep(slow).await;
-            (200, vec![])
+            (200, &[])
         }
-        _ => (404, vec![]),
+        _ => (404, &[]),
     };
     log.lock()
         .unwrap()
@@ -169,19 +130,7 @@ async fn serve(
     } else {
         ""
     };
-    let mut response = format!(
-        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        response.push_str(&format!("{k}: {v}\r\n"));
-    }
-    response.push_str("\r\n");
-    if method != "HEAD" {
-        response.push_str(body);
-    }
-    let _ = stream.write_all(response.as_bytes()).await;
-    let _ = stream.shutdown().await;
+    reply(status, headers, body)
 }
 
 /// Web options for tests: tiny timeouts and backoff, test hosts on loopback.
