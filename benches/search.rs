@@ -20,11 +20,11 @@
 mod common;
 use common::{copy_book, strip_preprocessors};
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
+
+use archmanual_test_support::StaticServer;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Queries a reader of the manual would type (the issue's examples first).
 const QUERIES: &[&str] = &[
@@ -141,8 +141,7 @@ fn main() {
         first.replacen("</body>", &format!("{BENCH_SCRIPT}</body>"), 1),
     )
     .expect("bench page");
-    let log: Arc<Mutex<Vec<(String, u64)>>> = Arc::default();
-    let addr = serve(out.clone(), Arc::clone(&log));
+    let server = StaticServer::start(&out);
     println!();
     println!("| query | bytes (pagefind/) | requests | % of searchindex | top 3 results |");
     println!("| --- | ---: | ---: | ---: | --- |");
@@ -154,7 +153,7 @@ fn main() {
         let mut tries = 0;
         let (results, bytes, requests) = loop {
             tries += 1;
-            let answer = ask(&chromium, &addr, q, &log);
+            let answer = ask(&chromium, &server, q);
             if !answer.0.is_empty() || tries == 3 {
                 break answer;
             }
@@ -184,15 +183,14 @@ fn main() {
 /// One query in a fresh headless Chromium: the UI's top results as text
 /// (empty when the page did not answer), and the bytes and requests it
 /// fetched under `pagefind/`.
-fn ask(
-    chromium: &str,
-    addr: &str,
-    q: &str,
-    log: &Mutex<Vec<(String, u64)>>,
-) -> (String, u64, usize) {
-    log.lock().expect("log").clear();
+fn ask(chromium: &str, server: &StaticServer, q: &str) -> (String, u64, usize) {
+    server.take_log();
     let profile = tempfile::tempdir().expect("profile");
-    let url = format!("http://{addr}/__bench.html?q={}", percent_encode(q));
+    let url = format!(
+        "{}__bench.html?q={}",
+        server.base(),
+        utf8_percent_encode(q, NON_ALPHANUMERIC)
+    );
     let dom = Command::new(chromium)
         .args([
             "--headless",
@@ -214,9 +212,9 @@ fn ask(
         .replace("&gt;", ">")
         .replace("&lt;", "<")
         .replace("&amp;", "&");
-    let served = log.lock().expect("log").clone();
-    let pagefind = served.iter().filter(|(p, _)| p.starts_with("/pagefind/"));
-    let bytes = pagefind.clone().map(|(_, b)| b).sum();
+    let served = server.take_log();
+    let pagefind = served.iter().filter(|s| s.path.starts_with("/pagefind/"));
+    let bytes = pagefind.clone().map(|s| s.bytes).sum();
     (results.trim().to_string(), bytes, pagefind.count())
 }
 
@@ -233,67 +231,3 @@ document.getElementById("bench-out").textContent = data
   .map((d) => `${d.meta.title} (${d.url})`)
   .join("; ") + ` — ${results.length} results`;
 </script>"#;
-
-/// A loopback static file server that logs (path, bytes) of every response.
-fn serve(dir: PathBuf, log: Arc<Mutex<Vec<(String, u64)>>>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr").to_string();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().map_while(Result::ok) {
-            let dir = dir.clone();
-            let log = Arc::clone(&log);
-            std::thread::spawn(move || respond(stream, &dir, &log));
-        }
-    });
-    addr
-}
-
-fn respond(mut stream: TcpStream, dir: &Path, log: &Mutex<Vec<(String, u64)>>) {
-    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    // Drain the headers.
-    let mut header = String::new();
-    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-        header.clear();
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/");
-    let path = path.split('?').next().unwrap_or("/").to_string();
-    let file = dir.join(path.trim_start_matches('/'));
-    let (status, body) = match std::fs::File::open(&file) {
-        Ok(mut f) if !path.contains("..") => {
-            let mut body = Vec::new();
-            let _ = f.read_to_end(&mut body);
-            ("200 OK", body)
-        }
-        _ => ("404 Not Found", Vec::new()),
-    };
-    let kind = match file.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript",
-        Some("json") => "application/json",
-        Some("css") => "text/css",
-        _ => "application/octet-stream",
-    };
-    log.lock().expect("log").push((path, body.len() as u64));
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(&body);
-}
-
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}

@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use archmanual_test_support::copy_dir_except;
+
 /// Removes every `[preprocessor.*]` table and the `[output.search]`
 /// renderer: the baseline is mdBook alone, with its own search.
 pub(crate) fn strip_preprocessors(book_toml: &Path) {
@@ -21,6 +23,7 @@ pub(crate) fn strip_preprocessors(book_toml: &Path) {
     std::fs::write(book_toml, out).expect("write book.toml");
 }
 
+/// Copies the manual (`book.toml`, `book/`, `theme/`) from `root` to `to`.
 pub(crate) fn copy_book(root: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("dir");
     std::fs::copy(root.join("book.toml"), to.join("book.toml")).expect("book.toml");
@@ -31,17 +34,5 @@ pub(crate) fn copy_book(root: &Path, to: &Path) {
 
 /// Copies a directory tree, leaving out build output folders named `out`.
 pub(crate) fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("dir");
-    for e in std::fs::read_dir(from).expect("read dir") {
-        let e = e.expect("entry");
-        let t = to.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            if e.file_name() == "out" {
-                continue;
-            }
-            copy_tree(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), t).expect("copy");
-        }
-    }
+    copy_dir_except(from, to, &["out"]);
 }
