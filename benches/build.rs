@@ -26,11 +26,13 @@
 )]
 
 mod common;
-use common::{copy_book, copy_tree, strip_preprocessors};
+use common::{copy_book, strip_preprocessors};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use archmanual_test_support::copy_dir_except;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -201,7 +203,7 @@ fn peer(root: &Path, archmanual: &Path, mdbook: &str, tmp: &Path, runs: usize) {
 
 fn compare(label: &str, archmanual: &Path, mdbook: &str, book: &Path, runs: usize) {
     let baseline = book.with_extension("baseline");
-    copy_tree(book, &baseline);
+    copy_dir_except(book, &baseline, &["out"]);
     strip_preprocessors(&baseline.join("book.toml"));
     let ours_out = book.join("out");
     let base_out = baseline.join("out");

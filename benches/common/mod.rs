@@ -27,12 +27,8 @@ pub(crate) fn strip_preprocessors(book_toml: &Path) {
 pub(crate) fn copy_book(root: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("dir");
     std::fs::copy(root.join("book.toml"), to.join("book.toml")).expect("book.toml");
-    copy_tree(&root.join("book"), &to.join("book"));
+    // Build output folders (`out`) are left behind.
+    copy_dir_except(&root.join("book"), &to.join("book"), &["out"]);
     // book.toml's additional-css lives in theme/.
-    copy_tree(&root.join("theme"), &to.join("theme"));
-}
-
-/// Copies a directory tree, leaving out build output folders named `out`.
-pub(crate) fn copy_tree(from: &Path, to: &Path) {
-    copy_dir_except(from, to, &["out"]);
+    copy_dir_except(&root.join("theme"), &to.join("theme"), &["out"]);
 }
