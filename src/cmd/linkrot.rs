@@ -457,16 +457,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(run(args(dir.path(), 1)).unwrap(), 0);
+        // What main prints after `error: `: our words, then the cause.
         let err = run(args(&dir.path().join("nowhere"), 1)).unwrap_err();
+        let shown = format!("{err:#}");
+        assert!(shown.contains("could not load the book"), "{shown}");
         assert!(
-            format!("{err:#}").contains("could not load the book"),
-            "{err:#}"
+            shown.contains("nowhere/src/SUMMARY.md: cannot read it"),
+            "{shown}"
         );
+        assert!(shown.contains("No such file or directory"), "{shown}");
+        std::fs::write(
+            dir.path().join("state.json"),
+            "{\"version\": 1,\n  \"runs\": x}\n",
+        )
+        .unwrap();
+        let shown = format!("{:#}", run(args(dir.path(), 1)).unwrap_err());
+        assert!(
+            shown.contains("state.json: not a link-rot state file"),
+            "{shown}"
+        );
+        assert!(shown.ends_with("at line 2 column 11"), "{shown}");
+        std::fs::remove_file(dir.path().join("state.json")).unwrap();
         std::fs::write(dir.path().join("linkrot.toml"), "unknown-key = 1\n").unwrap();
-        let err = run(args(dir.path(), 1)).unwrap_err();
+        let shown = format!("{:#}", run(args(dir.path(), 1)).unwrap_err());
         assert!(
-            format!("{err:#}").contains("linkrot.toml: invalid"),
-            "{err:#}"
+            shown.contains("linkrot.toml: invalid link-rot configuration: "),
+            "{shown}"
         );
+        assert!(shown.contains("unknown field `unknown-key`"), "{shown}");
+        assert!(shown.contains("line 1, column 1"), "{shown}");
+        std::fs::remove_file(dir.path().join("linkrot.toml")).unwrap();
+        std::fs::create_dir(dir.path().join("linkrot.toml")).unwrap();
+        let shown = format!("{:#}", run(args(dir.path(), 1)).unwrap_err());
+        assert!(shown.contains("linkrot.toml: could not read: "), "{shown}");
     }
 }

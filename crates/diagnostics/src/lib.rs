@@ -336,6 +336,57 @@ impl DiagnosticSink {
     }
 }
 
+/// An error and its causes, outermost first, joined by `": "` — what anyhow's
+/// `{:#}` prints. Our error types keep their cause as `source()` rather than
+/// in their own text, so whatever prints one for a user goes through this
+/// (or anyhow) to show the reason, file, line and column the cause carries.
+#[derive(Clone, Copy)]
+pub struct ErrorChain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(e) = cause {
+            write!(f, ": {e}")?;
+            cause = e.source();
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod error_chain_tests {
+    use super::ErrorChain;
+
+    #[derive(Debug)]
+    struct Outer(std::io::Error);
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("cannot read a.json")
+        }
+    }
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn prints_every_cause_once_outermost_first() {
+        let e = Outer(std::io::Error::new(std::io::ErrorKind::NotFound, "gone"));
+        assert_eq!(ErrorChain(&e).to_string(), "cannot read a.json: gone");
+        let io = std::io::Error::other("alone");
+        assert_eq!(ErrorChain(&io).to_string(), "alone");
+    }
+}
+
 #[cfg(test)]
 mod fix_line_tests {
     use super::{Fix, Labels, fix_text};

@@ -15,9 +15,17 @@ pub const SNAPSHOT_FILE: &str = "github-repos.json";
 /// Errors reading or writing a snapshot file.
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
-    /// The file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
+    /// The file could not be read.
+    #[error("{path}: cannot read the GitHub snapshot")]
+    Read {
+        /// The snapshot file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The file could not be written.
+    #[error("{path}: cannot write the GitHub snapshot")]
+    Write {
         /// The snapshot file.
         path: PathBuf,
         /// The underlying error.
@@ -25,7 +33,7 @@ pub enum SnapshotError {
     },
     /// The file is not a valid snapshot.
     #[error(
-        "{path}:{line}:{column}: not a valid GitHub snapshot: {message} (run `archmanual refresh` to rewrite it)"
+        "{path}:{line}:{column}: not a valid GitHub snapshot (run `archmanual refresh` to rewrite it)"
     )]
     Parse {
         /// The snapshot file.
@@ -35,7 +43,7 @@ pub enum SnapshotError {
         /// 1-based column of the error.
         column: usize,
         /// What serde said.
-        message: String,
+        source: serde_json::Error,
     },
     /// The file was written by a newer schema.
     #[error(
@@ -198,7 +206,7 @@ impl Default for Snapshot {
 impl Snapshot {
     /// Reads a snapshot file.
     pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
+        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Read {
             path: path.to_owned(),
             source,
         })?;
@@ -219,7 +227,7 @@ impl Snapshot {
             path: path.to_owned(),
             line: e.line(),
             column: e.column(),
-            message: e.to_string(),
+            source: e,
         };
         // Check the version first so a newer schema gets a clear message
         // rather than a confusing field error.
@@ -248,7 +256,7 @@ impl Snapshot {
     /// directory, then a rename, so readers never see half a file.
     pub fn save(&self, path: &Path) -> Result<(), SnapshotError> {
         archmanual_atomic_write::write_atomic(path, self.to_json().as_bytes()).map_err(|source| {
-            SnapshotError::Io {
+            SnapshotError::Write {
                 path: path.to_owned(),
                 source,
             }
@@ -433,8 +441,21 @@ mod tests {
         let path = dir.path().join(SNAPSHOT_FILE);
         assert!(Snapshot::load_optional(&path).unwrap().is_none());
         std::fs::write(&path, "{\n  \"version\": 1,\n  \"repos\": [}\n").unwrap();
-        let err = Snapshot::load(&path).unwrap_err().to_string();
-        assert!(err.contains(":3:"), "{err}");
+        let err = Snapshot::load(&path).unwrap_err();
+        // The position is ours, serde's reason is the cause: both reach the user.
+        assert!(
+            err.to_string()
+                .contains(":3:13: not a valid GitHub snapshot"),
+            "{err}"
+        );
+        let cause = std::error::Error::source(&err).map(ToString::to_string);
+        assert_eq!(cause.as_deref(), Some("expected value at line 3 column 13"));
+        let dir_as_file = Snapshot::load(dir.path()).unwrap_err();
+        assert!(
+            matches!(dir_as_file, SnapshotError::Read { .. }),
+            "{dir_as_file}"
+        );
+        assert!(std::error::Error::source(&dir_as_file).is_some());
         std::fs::write(&path, "{\"version\": 9, \"repos\": {}}").unwrap();
         let err = Snapshot::load(&path).unwrap_err();
         assert!(matches!(

@@ -15,7 +15,7 @@ use reqwest::header::HeaderMap;
 use archmanual_http_policy::{Breaker, Timeouts, client_builder};
 
 use crate::cache::CacheData;
-use crate::{Config, GithubError};
+use crate::{Config, GithubClientError};
 
 /// Request counters of a client (cumulative over its lifetime).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -80,10 +80,12 @@ pub(crate) enum FetchError {
     Unreachable(String),
     /// One connection-level failure; a retry may help.
     Network {
-        /// What happened (no URL, no token).
+        /// What happened (no URL, no token), for lookup reasons.
         why: String,
         /// It was a timeout.
         timeout: bool,
+        /// The error itself (URL stripped), for errors that keep their cause.
+        source: reqwest::Error,
     },
 }
 
@@ -104,7 +106,7 @@ impl fmt::Debug for Client {
 
 impl Client {
     /// A client with these settings; loads the cache file if configured.
-    pub fn new(config: Config) -> Result<Client, GithubError> {
+    pub fn new(config: Config) -> Result<Client, GithubClientError> {
         // No automatic redirects: renames are detected from the 301 itself.
         let timeouts = Timeouts {
             request: Some(config.timeout),
@@ -112,7 +114,7 @@ impl Client {
         };
         let http = client_builder(&config.user_agent, timeouts)
             .build()
-            .map_err(GithubError::Http)?;
+            .map_err(GithubClientError::Http)?;
         let cache = config
             .cache_path
             .as_deref()
@@ -131,7 +133,7 @@ impl Client {
     }
 
     /// [`Client::new`] with [`Config::from_env`].
-    pub fn from_env() -> Result<Client, GithubError> {
+    pub fn from_env() -> Result<Client, GithubClientError> {
         Client::new(Config::from_env())
     }
 
@@ -197,9 +199,13 @@ impl Client {
         request: reqwest::RequestBuilder,
         graphql: bool,
     ) -> Result<(StatusCode, HeaderMap, String), FetchError> {
-        let request = request.build().map_err(|e| FetchError::Network {
-            why: format!("invalid request: {}", error_chain(&e.without_url())),
-            timeout: false,
+        let request = request.build().map_err(|e| {
+            let source = e.without_url();
+            FetchError::Network {
+                why: format!("invalid request: {}", error_chain(&source)),
+                timeout: false,
+                source,
+            }
         })?;
         let origin = origin(request.url());
         if let Some(reason) = self.breaker_blocks(&origin) {
@@ -231,7 +237,11 @@ impl Client {
                 };
                 match self.breaker_failed(&origin, &why) {
                     Some(reason) => Err(FetchError::Unreachable(reason)),
-                    None => Err(FetchError::Network { why, timeout }),
+                    None => Err(FetchError::Network {
+                        why,
+                        timeout,
+                        source: e,
+                    }),
                 }
             }
         }

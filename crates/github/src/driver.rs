@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::cache::{CacheData, CachedOwner, CachedRepo};
 use crate::client::{Progress, bump};
 use crate::lookups::{Lookups, OwnerStatus, RepoStatus};
-use crate::{Client, GithubError, RepoKey, graphql, rest};
+use crate::{Client, GithubClientError, RepoKey, graphql, rest};
 
 /// One thing to look up.
 #[derive(Debug, Clone)]
@@ -161,7 +161,7 @@ impl Client {
         &self,
         repos: &[RepoKey],
         owners: &[String],
-    ) -> Result<Lookups, GithubError> {
+    ) -> Result<Lookups, GithubClientError> {
         self.lookup_blocking_with_progress(repos, owners, |_, _| {})
     }
 
@@ -171,16 +171,16 @@ impl Client {
         repos: &[RepoKey],
         owners: &[String],
         progress: impl Fn(usize, usize) + Send + Sync + 'static,
-    ) -> Result<Lookups, GithubError> {
+    ) -> Result<Lookups, GithubClientError> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(GithubError::Runtime)?;
+            .map_err(GithubClientError::Runtime)?;
         Ok(rt.block_on(self.lookup_with_progress(repos, owners, progress)))
     }
 
     /// Writes the cache file (atomically), if one is configured and changed.
-    pub fn save_cache(&self) -> Result<(), GithubError> {
+    pub fn save_cache(&self) -> Result<(), GithubClientError> {
         let Some(path) = &self.inner.config.cache_path else {
             return Ok(());
         };
@@ -188,7 +188,7 @@ impl Client {
         if !cache.dirty && path.exists() {
             return Ok(());
         }
-        cache.save(path).map_err(|e| GithubError::Cache {
+        cache.save(path).map_err(|e| GithubClientError::Cache {
             path: path.clone(),
             source: e,
         })?;

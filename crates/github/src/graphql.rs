@@ -264,7 +264,9 @@ async fn send_batch(
         Err(FetchError::Unreachable(reason)) => Err(Attempt::Failed(Verdict::GiveUp(reason), true)),
         // GitHub gives up on requests after 10 s of work; a batch that
         // times out is treated like one answered 504: split in halves.
-        Err(FetchError::Network { why, timeout: true }) => Err(Attempt::Split(why)),
+        Err(FetchError::Network {
+            why, timeout: true, ..
+        }) => Err(Attempt::Split(why)),
         Err(FetchError::Network { why, .. }) => Err(Attempt::Failed(
             Verdict::Retry(client.backoff(attempt), why),
             false,

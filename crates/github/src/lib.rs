@@ -27,7 +27,7 @@ use std::path::PathBuf;
 /// Errors of the client itself. Network trouble is not an error: it ends up
 /// as [`RepoStatus::Unknown`] with a reason. No error ever contains the token.
 #[derive(Debug, thiserror::Error)]
-pub enum GithubError {
+pub enum GithubClientError {
     /// The HTTP client could not be built.
     #[error("could not build the HTTP client")]
     Http(#[source] reqwest::Error),

@@ -123,12 +123,12 @@ pub enum ReviewError {
         message: String,
     },
     /// No answer after the retries, or the API host's breaker is open.
-    #[error("cannot reach the GitHub API at {url}: {message}")]
+    #[error("cannot reach the GitHub API at {url}")]
     Unreachable {
         /// The URL.
         url: String,
-        /// What went wrong.
-        message: String,
+        /// Why: the last network error, or the breaker's reason.
+        source: Unreachable,
     },
     /// Rate limited for longer than the client may wait.
     #[error("{0}")]
@@ -146,17 +146,37 @@ pub enum ReviewError {
         message: String,
     },
     /// The async runtime for [`Client::post_review_blocking`] could not start.
-    #[error("could not start the async runtime: {0}")]
-    Runtime(String),
+    #[error("could not start the async runtime")]
+    Runtime(#[source] std::io::Error),
+}
+
+/// Why the GitHub API could not be reached ([`ReviewError::Unreachable`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Unreachable {
+    /// Requests to the API host failed several times in a row, so the client
+    /// stopped sending them; the reason names the last failure.
+    #[error("{0}")]
+    GaveUp(String),
+    /// The last attempt failed at the network level (connection, timeout).
+    #[error("network error")]
+    Network(#[source] reqwest::Error),
 }
 
 /// A successful answer, or 403 without a rate limit (the token may read
 /// but not write).
 enum Reply {
-    Ok(Value, HeaderMap),
+    /// The answer's body (empty for a DELETE of what was already gone).
+    Ok(String, HeaderMap),
     Forbidden,
 }
 
+// The answers as GitHub documents them (REST API 2022-11-28, "Pull request
+// reviews" and "Pull request review comments"), only the fields used here.
+// Unknown fields are ignored; an answer that does not parse counts as empty,
+// as before.
+
+/// An item of `GET …/pulls/{n}/reviews`.
 #[derive(Deserialize)]
 struct ReviewInfo {
     id: u64,
@@ -164,6 +184,7 @@ struct ReviewInfo {
     body: Option<String>,
 }
 
+/// An item of `GET …/pulls/{n}/reviews/{id}/comments`.
 #[derive(Deserialize)]
 struct CommentInfo {
     id: u64,
@@ -173,6 +194,73 @@ struct CommentInfo {
     line: Option<u64>,
     #[serde(default)]
     body: String,
+}
+
+/// The answer to `POST …/pulls/{n}/reviews`: the review created.
+#[derive(Deserialize)]
+struct CreatedReview {
+    #[serde(default)]
+    id: u64,
+}
+
+/// A REST error answer: `message` and, for 422, `errors`. A field of
+/// another shape than documented is skipped, not a reason to lose the rest.
+#[derive(Default, Deserialize)]
+struct ErrorAnswer {
+    #[serde(default)]
+    message: Lenient<String>,
+    #[serde(default)]
+    errors: Lenient<Vec<ErrorDetail>>,
+}
+
+/// One of `errors`: a string, or an object with `message` and/or `code`
+/// (the resource and field are not shown); anything else is skipped.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ErrorDetail {
+    Text(String),
+    Object {
+        #[serde(default)]
+        message: Lenient<String>,
+        #[serde(default)]
+        code: Lenient<String>,
+    },
+    Other(serde::de::IgnoredAny),
+}
+
+impl ErrorDetail {
+    fn text(&self) -> Option<&str> {
+        match self {
+            ErrorDetail::Text(t) => Some(t),
+            ErrorDetail::Object { message, code } => {
+                message.get().or(code.get()).map(String::as_str)
+            }
+            ErrorDetail::Other(_) => None,
+        }
+    }
+}
+
+/// A value of the expected type, or whatever else was there (ignored).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Lenient<T> {
+    Expected(T),
+    Other(serde::de::IgnoredAny),
+}
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Lenient::Other(serde::de::IgnoredAny)
+    }
+}
+
+impl<T> Lenient<T> {
+    fn get(&self) -> Option<&T> {
+        match self {
+            Lenient::Expected(t) => Some(t),
+            Lenient::Other(_) => None,
+        }
+    }
 }
 
 impl Client {
@@ -296,7 +384,7 @@ impl Client {
         else {
             return Ok(PostOutcome::ReadOnly);
         };
-        let review_id = created.get("id").and_then(Value::as_u64).unwrap_or(0);
+        let review_id = serde_json::from_str::<CreatedReview>(&created).map_or(0, |r| r.id);
         if let Some(id) = latest {
             clear(id, &latest_comments).await?;
         }
@@ -318,7 +406,7 @@ impl Client {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| ReviewError::Runtime(e.to_string()))?;
+            .map_err(ReviewError::Runtime)?;
         rt.block_on(self.post_review(pr, review, own))
     }
 }
@@ -350,7 +438,7 @@ impl Api<'_> {
     ) -> Result<Option<Vec<T>>, ReviewError> {
         let mut out = Vec::new();
         for page in 1..=MAX_PAGES {
-            let Reply::Ok(value, headers) = self
+            let Reply::Ok(text, headers) = self
                 .send(
                     Method::GET,
                     &format!("{url}?per_page=100&page={page}"),
@@ -360,7 +448,7 @@ impl Api<'_> {
             else {
                 return Ok(None);
             };
-            let items: Vec<T> = serde_json::from_value(value).unwrap_or_default();
+            let items: Vec<T> = serde_json::from_str(&text).unwrap_or_default();
             let more = items.len() == 100 && has_next(&headers);
             out.extend(items);
             if !more {
@@ -399,27 +487,28 @@ impl Api<'_> {
                 Err(FetchError::Unreachable(reason)) => {
                     return Err(ReviewError::Unreachable {
                         url: shown,
-                        message: reason,
+                        source: Unreachable::GaveUp(reason),
                     });
                 }
-                Err(FetchError::Network { why, .. }) => {
+                Err(FetchError::Network { why, source, .. }) => {
                     if !idempotent || attempt >= cfg.max_retries {
                         return Err(ReviewError::Unreachable {
                             url: shown,
-                            message: why,
+                            source: Unreachable::Network(source),
                         });
                     }
                     (client.backoff(attempt), false, why)
                 }
                 Ok((status, headers, text)) => {
                     let code = status.as_u16();
-                    let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-                    let message = self.message(&json, &text);
+                    if (200..=299).contains(&code) {
+                        return Ok(Reply::Ok(text, headers));
+                    }
+                    let message = self.message(&text);
                     match code {
-                        200..=299 => return Ok(Reply::Ok(json, headers)),
                         // Deleting what is already gone (e.g. a retried DELETE) is done.
                         404 if method == Method::DELETE => {
-                            return Ok(Reply::Ok(Value::Null, headers));
+                            return Ok(Reply::Ok(String::new(), headers));
                         }
                         401 => return Err(ReviewError::BadCredentials { url: shown }),
                         422 => {
@@ -474,33 +563,28 @@ impl Api<'_> {
         }
     }
 
-    /// GitHub's `message` plus its `errors` (strings or `{message}`/`{code}`
-    /// objects), else the start of the body; clipped and redacted.
-    fn message(&self, json: &Value, text: &str) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(m) = json.get("message").and_then(Value::as_str) {
-            parts.push(m.to_owned());
-        }
-        for e in json
-            .get("errors")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let text = e
-                .as_str()
-                .or_else(|| e.get("message").and_then(Value::as_str))
-                .or_else(|| e.get("code").and_then(Value::as_str));
-            if let Some(t) = text {
-                parts.push(t.to_owned());
-            }
-        }
-        let joined = if parts.is_empty() {
-            text.to_owned()
-        } else {
-            parts.join(": ")
-        };
-        clip(&self.token.redact(&joined))
+    /// [`error_text`], clipped and redacted.
+    fn message(&self, text: &str) -> String {
+        clip(&self.token.redact(&error_text(text)))
+    }
+}
+
+/// GitHub's `message` plus its `errors` (strings or `{message}`/`{code}`
+/// objects), else the body as it is.
+fn error_text(text: &str) -> String {
+    let answer: ErrorAnswer = serde_json::from_str(text).unwrap_or_default();
+    let errors = answer.errors.get().map_or(&[][..], Vec::as_slice);
+    let parts: Vec<&str> = answer
+        .message
+        .get()
+        .map(String::as_str)
+        .into_iter()
+        .chain(errors.iter().filter_map(ErrorDetail::text))
+        .collect();
+    if parts.is_empty() {
+        text.to_owned()
+    } else {
+        parts.join(": ")
     }
 }
 
@@ -511,4 +595,38 @@ fn has_next(headers: &HeaderMap) -> bool {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.split(',').any(|part| part.contains("rel=\"next\"")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+
+    #[test]
+    fn error_answers_show_message_and_errors() {
+        // A 422 as GitHub sends it for a comment outside the diff.
+        let text = r#"{"message":"Unprocessable Entity","errors":["Line could not be resolved"],"documentation_url":"https://docs.github.com/rest"}"#;
+        assert_eq!(
+            error_text(text),
+            "Unprocessable Entity: Line could not be resolved"
+        );
+        let text = r#"{"message":"Validation Failed","errors":[{"resource":"PullRequestReview","code":"custom","message":"pull_request_review_thread.line must be part of the diff"},{"resource":"Issue","code":"missing_field"},7]}"#;
+        assert_eq!(
+            error_text(text),
+            "Validation Failed: pull_request_review_thread.line must be part of the diff: missing_field"
+        );
+    }
+
+    #[test]
+    fn error_answers_of_another_shape_are_tolerated() {
+        // A field of an unexpected type is skipped; the rest is still shown.
+        assert_eq!(
+            error_text(r#"{"message":"Bad","errors":{"not":"a list"}}"#),
+            "Bad"
+        );
+        assert_eq!(error_text(r#"{"message":5,"errors":["x"]}"#), "x");
+        // Not JSON, or JSON without either field: the body itself.
+        assert_eq!(error_text("<html>502</html>"), "<html>502</html>");
+        assert_eq!(error_text("[1]"), "[1]");
+        assert_eq!(error_text(r#"{"message":null}"#), r#"{"message":null}"#);
+    }
 }

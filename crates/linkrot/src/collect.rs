@@ -45,9 +45,9 @@ pub struct LoadedBook {
 /// book, a chapter that is missing or not UTF-8 is skipped (`archmanual
 /// lint` reports it).
 pub fn load_book(root: &Path) -> Result<LoadedBook, LinkrotError> {
-    let loaded = archmanual_model::LoadedBook::load(root).map_err(|e| LinkrotError::Book {
+    let loaded = archmanual_model::LoadedBook::load(root).map_err(|source| LinkrotError::Book {
         path: root.to_path_buf(),
-        message: e.to_string(),
+        source,
     })?;
     Ok(LoadedBook {
         root: root.to_path_buf(),

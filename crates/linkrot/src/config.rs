@@ -71,19 +71,17 @@ impl LinkrotConfig {
         match std::fs::read_to_string(&path) {
             Ok(text) => LinkrotConfig::parse(&text, &path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LinkrotConfig::default()),
-            Err(e) => Err(LinkrotError::Io {
-                path,
-                message: format!("could not read: {e}"),
-            }),
+            Err(source) => Err(LinkrotError::Read { path, source }),
         }
     }
 
     /// Parses the TOML text of `path`.
     pub fn parse(text: &str, path: &Path) -> Result<LinkrotConfig, LinkrotError> {
-        let config: LinkrotConfig = toml::from_str(text).map_err(|e| LinkrotError::Config {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let config: LinkrotConfig =
+            toml::from_str(text).map_err(|source| LinkrotError::ConfigSyntax {
+                path: path.to_path_buf(),
+                source,
+            })?;
         if config.concurrency == 0 || config.host_concurrency == 0 {
             return Err(LinkrotError::Config {
                 path: path.to_path_buf(),

@@ -91,36 +91,62 @@ pub enum LinkKind {
 #[derive(Debug, thiserror::Error)]
 pub enum LinkrotError {
     /// The book could not be loaded.
-    #[error("{path}: could not load the book: {message} (is this the directory with book.toml?)")]
+    #[error("{path}: could not load the book (is this the directory with book.toml?)")]
     Book {
         /// The book directory.
         path: PathBuf,
-        /// What went wrong.
-        message: String,
+        /// Why (book.toml, SUMMARY.md or a chapter, with its position).
+        source: archmanual_model::LoadError,
     },
-    /// A file could not be read or written.
-    #[error("{path}: {message}")]
-    Io {
+    /// A file could not be read.
+    #[error("{path}: could not read")]
+    Read {
         /// The file.
         path: PathBuf,
-        /// What went wrong.
-        message: String,
+        /// The I/O error.
+        source: std::io::Error,
     },
-    /// The configuration file is invalid.
+    /// A file could not be written.
+    #[error("{path}: could not write")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The configuration file is not valid TOML for these settings.
+    #[error("{path}: invalid link-rot configuration")]
+    ConfigSyntax {
+        /// The configuration file.
+        path: PathBuf,
+        /// The TOML error (line, column and the offending text).
+        source: toml::de::Error,
+    },
+    /// A setting of the configuration file has a value it may not have.
     #[error("{path}: invalid link-rot configuration: {message}")]
     Config {
         /// The configuration file.
         path: PathBuf,
-        /// What went wrong.
+        /// Which setting and what it must be.
         message: String,
     },
     /// The state file is not a link-rot state.
-    #[error("{path}: not a link-rot state file: {message} (delete it to start the history afresh)")]
+    #[error("{path}: not a link-rot state file (delete it to start the history afresh)")]
     State {
         /// The state file.
         path: PathBuf,
-        /// What went wrong.
-        message: String,
+        /// The JSON error (line and column).
+        source: serde_json::Error,
+    },
+    /// The state file has a format version this tool does not read.
+    #[error(
+        "{path}: link-rot state version {found} is not supported, this tool reads version 1 (delete it to start the history afresh)"
+    )]
+    StateVersion {
+        /// The state file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
     },
     /// The HTTP client could not be built.
     #[error("could not build the HTTP client")]
@@ -130,5 +156,5 @@ pub enum LinkrotError {
     Runtime(#[source] std::io::Error),
     /// The GitHub client failed (not a lookup failure: those are statuses).
     #[error(transparent)]
-    Github(#[from] archmanual_github::GithubError),
+    Github(#[from] archmanual_github::GithubClientError),
 }

@@ -116,21 +116,21 @@ impl State {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::new()),
-            Err(e) => {
-                return Err(LinkrotError::Io {
+            Err(source) => {
+                return Err(LinkrotError::Read {
                     path: path.to_path_buf(),
-                    message: format!("could not read the state file: {e}"),
+                    source,
                 });
             }
         };
-        let state: State = serde_json::from_str(&text).map_err(|e| LinkrotError::State {
+        let state: State = serde_json::from_str(&text).map_err(|source| LinkrotError::State {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            source,
         })?;
         if state.version != 1 {
-            return Err(LinkrotError::State {
+            return Err(LinkrotError::StateVersion {
                 path: path.to_path_buf(),
-                message: format!("unsupported version {}", state.version),
+                found: state.version,
             });
         }
         Ok(state)
@@ -138,9 +138,9 @@ impl State {
 
     /// Writes the state file atomically (temporary file, then rename).
     pub fn save(&self, path: &Path) -> Result<(), LinkrotError> {
-        let mut text = serde_json::to_string_pretty(self).map_err(|e| LinkrotError::Io {
+        let mut text = serde_json::to_string_pretty(self).map_err(|e| LinkrotError::Write {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            source: e.into(),
         })?;
         text.push('\n');
         write_atomic(path, text.as_bytes())
@@ -209,9 +209,9 @@ impl State {
 }
 
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), LinkrotError> {
-    archmanual_atomic_write::write_atomic(path, bytes).map_err(|e| LinkrotError::Io {
+    archmanual_atomic_write::write_atomic(path, bytes).map_err(|source| LinkrotError::Write {
         path: path.to_path_buf(),
-        message: format!("could not write: {e}"),
+        source,
     })
 }
 

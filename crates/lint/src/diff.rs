@@ -10,8 +10,8 @@ use std::process::Command;
 #[non_exhaustive]
 pub enum DiffError {
     /// git could not be started.
-    #[error("cannot run git: {0}; install git or run inside a checkout")]
-    Spawn(std::io::Error),
+    #[error("cannot run git (install git or run inside a checkout)")]
+    Spawn(#[source] std::io::Error),
     /// git failed (bad revision, not a repository …).
     #[error("`git {args}` failed: {stderr}")]
     Git {

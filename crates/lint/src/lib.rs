@@ -34,13 +34,13 @@ use mdbook_protocol::Protocol;
 pub enum LintError {
     /// mdBook could not load the book (book.toml, SUMMARY.md or a chapter file).
     #[error(
-        "cannot load the book at {root}: {message}; run `archmanual lint --book DIR` with the directory that holds book.toml"
+        "cannot load the book at {root} (run `archmanual lint --book DIR` with the directory that holds book.toml)"
     )]
     Load {
         /// The book root that was tried.
         root: PathBuf,
-        /// mdBook's error chain.
-        message: String,
+        /// Why: book.toml, SUMMARY.md or a chapter, with file and position.
+        source: archmanual_model::LoadError,
     },
     /// A `[preprocessor.*]` table of book.toml is invalid (the build fails
     /// with the same message).
@@ -55,8 +55,8 @@ pub enum LintError {
     /// The GitHub snapshot exists but cannot be read.
     #[error(transparent)]
     Snapshot(#[from] archmanual_github_snapshot::SnapshotError),
-    /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    /// Reading a file failed.
+    #[error("{path}: cannot read")]
     Io {
         /// The file.
         path: PathBuf,
@@ -170,9 +170,9 @@ impl Book {
     /// uses ([`LoadedBook`]), as mdBook sees it before any preprocessor runs
     /// (so positions are positions in the source files). Nothing is written.
     pub fn load(root: &Path) -> Result<Book, LintError> {
-        let loaded = LoadedBook::load(root).map_err(|e| LintError::Load {
+        let loaded = LoadedBook::load(root).map_err(|source| LintError::Load {
             root: root.to_path_buf(),
-            message: e.to_string(),
+            source,
         })?;
         let github: mdbook_github::GithubConfig = loaded.preprocessor_config(Github::NAME)?;
         let protocol: mdbook_protocol::Config = loaded.preprocessor_config(Protocol::NAME)?;

@@ -123,7 +123,10 @@ impl ArchPreprocessor for Catalog {
                             codes::NO_SNAPSHOT,
                             Severity::Warning,
                             &config.snapshot,
-                            format!("{e}; the technology map shows no stars"),
+                            format!(
+                                "{}; the technology map shows no stars",
+                                archmanual_diagnostics::ErrorChain(&e)
+                            ),
                         ));
                         None
                     }
@@ -391,14 +394,14 @@ fn write_back(
 pub enum CatalogError {
     /// The star snapshot could not be read.
     #[error(
-        "cannot read the GitHub snapshot {path}: {message}; run `archmanual refresh` or set `order = \"source\"` in [preprocessor.{name}]",
+        "cannot read the GitHub snapshot; run `archmanual refresh` or set `order = \"source\"` in [preprocessor.{name}]",
         name = Catalog::NAME
     )]
     Snapshot {
         /// The snapshot's path.
         path: PathBuf,
-        /// What went wrong.
-        message: String,
+        /// Why it could not be read (it names the file, line and column).
+        source: archmanual_github_snapshot::SnapshotError,
     },
 }
 

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use archmanual_diagnostics::ErrorChain;
 use archmanual_model::LoadedBook;
 use archmanual_preprocessor_kit::Subcommand;
 use mdbook_catalog::{CatalogConfig, StarLookup, map_svg};
@@ -51,14 +52,14 @@ fn map_svg_command(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Wri
     let loaded = match LoadedBook::load(&book) {
         Ok(l) => l,
         Err(e) => {
-            let _ = writeln!(stderr, "mdbook-catalog map-svg: {e}");
+            let _ = writeln!(stderr, "mdbook-catalog map-svg: {}", ErrorChain(&e));
             return 2;
         }
     };
     let config: CatalogConfig = match loaded.preprocessor_config("catalog") {
         Ok(c) => c,
         Err(e) => {
-            let _ = writeln!(stderr, "mdbook-catalog map-svg: {e}");
+            let _ = writeln!(stderr, "mdbook-catalog map-svg: {}", ErrorChain(&e));
             return 2;
         }
     };
@@ -69,7 +70,7 @@ fn map_svg_command(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Wri
     let stars = match stars.transpose() {
         Ok(s) => s,
         Err(e) => {
-            let _ = writeln!(stderr, "mdbook-catalog map-svg: {e}");
+            let _ = writeln!(stderr, "mdbook-catalog map-svg: {}", ErrorChain(&e));
             return 2;
         }
     };

@@ -81,11 +81,19 @@ fn a_broken_snapshot_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("github-repos.json");
     std::fs::write(&path, "{ not json").unwrap();
-    let err = StarLookup::from_snapshot_file(&path)
-        .unwrap_err()
-        .to_string();
+    let err = StarLookup::from_snapshot_file(&path).unwrap_err();
+    // What mdbook-catalog prints: the advice, the file and position, serde's reason.
+    let shown = archmanual_diagnostics::ErrorChain(&err).to_string();
     assert!(
-        err.contains("github-repos.json") && err.contains("archmanual refresh"),
-        "{err}"
+        shown.starts_with("cannot read the GitHub snapshot; run `archmanual refresh`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("github-repos.json:1:3: not a valid GitHub snapshot"),
+        "{shown}"
+    );
+    assert!(
+        shown.ends_with(": key must be a string at line 1 column 3"),
+        "{shown}"
     );
 }

@@ -80,14 +80,14 @@ impl Default for GithubConfig {
 
 /// Errors that stop the preprocessor.
 #[derive(Debug, thiserror::Error)]
-pub enum GithubError {
+pub enum GithubPreprocessorError {
     /// The snapshot exists but cannot be read.
     #[error(transparent)]
     Snapshot(#[from] archmanual_github_snapshot::SnapshotError),
     /// The online client could not be built.
     #[cfg(feature = "online")]
     #[error(transparent)]
-    Client(#[from] archmanual_github::GithubError),
+    Client(#[from] archmanual_github::GithubClientError),
 }
 
 /// What [`process`] did.
@@ -162,7 +162,7 @@ pub fn process(
     src_dir: &Path,
     root: &Path,
     online: bool,
-) -> Result<(Book, Report), GithubError> {
+) -> Result<(Book, Report), GithubPreprocessorError> {
     let path = src_dir.join(&config.snapshot);
     let mut report = Report::default();
     let loaded = Snapshot::load_optional(&path)?;

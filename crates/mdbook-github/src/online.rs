@@ -10,7 +10,7 @@ use archmanual_github_snapshot::Snapshot;
 use archmanual_model::ParseOptions;
 use mdbook_preprocessor::book::Book;
 
-use crate::{GithubConfig, GithubError, Report, codes};
+use crate::{GithubConfig, GithubPreprocessorError, Report, codes};
 
 /// Asks GitHub about every repository and account `book` links, and puts
 /// the answers into `snapshot` (for this build only; the file is not
@@ -24,7 +24,7 @@ pub(crate) fn update(
     root: &Path,
     snapshot: &mut Snapshot,
     report: &mut Report,
-) -> Result<(), GithubError> {
+) -> Result<(), GithubPreprocessorError> {
     use archmanual_github::{Client, Config as ClientConfig, RepoStatus, Targets, update_snapshot};
 
     let urls = crate::collect_urls(book, options);
@@ -72,7 +72,7 @@ pub(crate) fn update(
     _: &Path,
     _: &mut Snapshot,
     report: &mut Report,
-) -> Result<(), GithubError> {
+) -> Result<(), GithubPreprocessorError> {
     report.diagnostics.push(
         Diagnostic::new(
             codes::ONLINE_UNKNOWN,

@@ -20,9 +20,14 @@ pub const COMMAND: &str = "mdbook-search";
 pub enum RenderError {
     /// Standard input was not mdBook's render context.
     #[error(
-        "standard input is not an mdBook render context ({0}); mdbook-search is run by `mdbook build` for the `[output.search]` table of book.toml, not by hand"
+        "standard input is not an mdBook render context; mdbook-search is run by `mdbook build` for the `[output.search]` table of book.toml, not by hand"
     )]
-    Input(String),
+    Input(#[source] serde_json::Error),
+    /// Standard input is JSON without mdBook's `version`.
+    #[error(
+        "standard input is not an mdBook render context (no `version` field); mdbook-search is run by `mdbook build` for the `[output.search]` table of book.toml, not by hand"
+    )]
+    NoVersion,
     /// The context comes from an mdBook other than 0.5.
     #[error(
         "mdbook-search needs mdBook 0.5, this is mdBook {0}; install it with `cargo install mdbook --version ^0.5 --locked`"
@@ -198,17 +203,15 @@ pub fn describe(outcome: &Outcome, html: &Path) -> Vec<String> {
 /// checked before the context is parsed, so an mdBook 0.4 gets a clear
 /// message instead of a field error.
 pub fn run(input: impl Read) -> Result<(Outcome, PathBuf), RenderError> {
-    let value: serde_json::Value =
-        serde_json::from_reader(input).map_err(|e| RenderError::Input(e.to_string()))?;
+    let value: serde_json::Value = serde_json::from_reader(input).map_err(RenderError::Input)?;
     let version = value
         .get("version")
         .and_then(|v| v.as_str())
-        .ok_or_else(|| RenderError::Input("no `version` field".into()))?;
+        .ok_or(RenderError::NoVersion)?;
     if !version.starts_with("0.5.") {
         return Err(RenderError::Version(version.to_string()));
     }
-    let ctx: RenderContext =
-        serde_json::from_value(value).map_err(|e| RenderError::Input(e.to_string()))?;
+    let ctx: RenderContext = serde_json::from_value(value).map_err(RenderError::Input)?;
     render(&ctx, None, None)
 }
 
@@ -233,8 +236,21 @@ pub fn main() -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{COMMAND}: error: {e}");
+            eprintln!("{COMMAND}: error: {}", with_causes(&e));
             std::process::ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes, joined by `": "` (as anyhow's `{:#}`): the
+/// cause carries the reason, file, line and column.
+fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }

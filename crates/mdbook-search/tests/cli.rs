@@ -57,6 +57,41 @@ fn input_that_is_not_a_render_context_says_who_runs_it() {
         "{err}"
     );
     assert!(err.contains("run by `mdbook build`"), "{err}");
+    // serde's reason and position come last.
+    assert!(
+        err.ends_with("not by hand: expected ident at line 1 column 2\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_0_5_context_that_does_not_parse_says_why() {
+    let out = run(&[], r#"{"version": "0.5.4", "root": 7}"#);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("mdbook-search: error: standard input is not an mdBook render context;"),
+        "{err}"
+    );
+    assert!(err.contains(": invalid type: integer `7`"), "{err}");
+}
+
+#[test]
+fn an_unreadable_book_names_the_file_and_the_reason() {
+    // A render context whose HTML output directory does not exist.
+    let dir = std::env::temp_dir().join(format!("mdbook-search-cli-{}", std::process::id()));
+    let context = serde_json::json!({
+        "version": "0.5.4",
+        "root": dir,
+        "book": {"items": []},
+        "config": {"book": {"title": "T"}, "output": {"html": {}, "search": {}}},
+        "destination": dir.join("book/search"),
+    });
+    let out = run(&[], &context.to_string());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no HTML book in "), "{err}");
+    assert!(err.contains("No such file or directory"), "{err}");
 }
 
 #[test]

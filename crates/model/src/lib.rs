@@ -24,8 +24,8 @@ pub use entity::{
 };
 pub use entry::{Entry, EntryProblem, EntryProblemKind};
 pub use load::{
-    ChapterProblem, LoadError, LoadedBook, MDBOOK_KEYS, PreprocessorConfigError, Sources,
-    preprocessor_config, summary_link_span,
+    BoxedError, ChapterProblem, LoadError, LoadedBook, MDBOOK_KEYS, PreprocessorConfigError,
+    Sources, preprocessor_config, summary_link_span,
 };
 pub use mdbook_markdown::MarkdownOptions;
 pub use par::par_map;

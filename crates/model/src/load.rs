@@ -24,36 +24,64 @@ pub const MDBOOK_KEYS: &[&str] = &["command", "optional", "renderers", "before",
 #[non_exhaustive]
 pub enum LoadError {
     /// `book.toml` (or an `MDBOOK_*` variable) is invalid.
-    #[error("{path}: {message}", path = path.display())]
+    #[error("{path}: not a valid mdBook configuration", path = path.display())]
     Config {
         /// book.toml.
         path: PathBuf,
-        /// mdBook's error chain.
-        message: String,
+        /// mdBook's error and its causes (TOML line and column).
+        source: BoxedError,
     },
-    /// SUMMARY.md is missing, unreadable or does not parse.
-    #[error("{path}: {message}", path = path.display())]
+    /// SUMMARY.md is missing or unreadable.
+    #[error(
+        "{path}: cannot read it; pass the directory that holds book.toml",
+        path = path.display()
+    )]
+    SummaryRead {
+        /// SUMMARY.md.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// SUMMARY.md does not parse.
+    #[error("{path}: not a valid SUMMARY.md", path = path.display())]
     Summary {
         /// SUMMARY.md.
         path: PathBuf,
-        /// What is wrong (mdBook's parser names line and column).
-        message: String,
+        /// mdBook's parser error (it names line and column).
+        source: BoxedError,
     },
     /// A chapter file exists but cannot be read.
     #[error(transparent)]
     Source(#[from] SourceError),
 }
 
+/// mdBook's errors (`anyhow`), kept with their chain of causes.
+pub type BoxedError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// A `[preprocessor.NAME]` table that does not deserialize. The same error,
 /// word for word, in `archmanual lint`, `archmanual build` and the
 /// preprocessor binaries.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("book.toml [preprocessor.{table}]: {message}")]
-pub struct PreprocessorConfigError {
-    /// The preprocessor's name.
-    pub table: String,
-    /// What is wrong (serde names the key and the keys that are allowed).
-    pub message: String,
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PreprocessorConfigError {
+    /// mdBook could not give the table (e.g. it is not a table).
+    #[error("book.toml [preprocessor.{table}] cannot be read")]
+    Table {
+        /// The preprocessor's name.
+        table: String,
+        /// mdBook's error.
+        source: BoxedError,
+    },
+    /// A setting is unknown or has the wrong type.
+    #[error(
+        "book.toml [preprocessor.{table}] has a wrong setting (remove or correct it; the settings are listed in the preprocessor's README)"
+    )]
+    Setting {
+        /// The preprocessor's name.
+        table: String,
+        /// serde's error: it names the key and the keys that are allowed.
+        source: serde_json::Error,
+    },
 }
 
 /// Reads the typed settings of `[preprocessor.NAME]` from a book config,
@@ -63,13 +91,13 @@ pub fn preprocessor_config<T: DeserializeOwned + Default>(
     config: &Config,
     name: &str,
 ) -> Result<T, PreprocessorConfigError> {
-    let err = |message: String| PreprocessorConfigError {
-        table: name.to_string(),
-        message,
-    };
-    let table: Option<serde_json::Value> = config
-        .get(&format!("preprocessor.{name}"))
-        .map_err(|e| err(format!("{e:#}")))?;
+    let table: Option<serde_json::Value> =
+        config.get(&format!("preprocessor.{name}")).map_err(|e| {
+            PreprocessorConfigError::Table {
+                table: name.to_string(),
+                source: e.into(),
+            }
+        })?;
     let Some(mut table) = table else {
         return Ok(T::default());
     };
@@ -78,10 +106,9 @@ pub fn preprocessor_config<T: DeserializeOwned + Default>(
             map.remove(*key);
         }
     }
-    serde_json::from_value(table).map_err(|e| {
-        err(format!(
-            "{e}; remove or correct the key (the settings are listed in the preprocessor's README)"
-        ))
+    serde_json::from_value(table).map_err(|source| PreprocessorConfigError::Setting {
+        table: name.to_string(),
+        source,
     })
 }
 
@@ -144,7 +171,7 @@ impl LoadedBook {
         let config_file = root.join("book.toml");
         let config_err = |e: mdbook_preprocessor::errors::Error| LoadError::Config {
             path: config_file.clone(),
-            message: format!("{e:#}"),
+            source: e.into(),
         };
         let mut config = if config_file.exists() {
             Config::from_disk(&config_file).map_err(config_err)?
@@ -155,18 +182,16 @@ impl LoadedBook {
         let src_dir = root.join(&config.book.src);
         let summary_path = src_dir.join("SUMMARY.md");
         let summary = SourceFile::read(&summary_path).map_err(|e| match e {
-            SourceError::Io { source, .. } => LoadError::Summary {
+            SourceError::Read { source, .. } => LoadError::SummaryRead {
                 path: summary_path.clone(),
-                message: format!(
-                    "cannot read it ({source}); pass the directory that holds book.toml"
-                ),
+                source,
             },
             other => LoadError::Source(other),
         })?;
         let parsed =
             mdbook_summary::parse_summary(summary.text()).map_err(|e| LoadError::Summary {
                 path: summary_path.clone(),
-                message: format!("{e:#}"),
+                source: e.into(),
             })?;
         // Every chapter file is read first, on all cores, then the book is
         // built from the results in SUMMARY order.
@@ -339,7 +364,7 @@ impl Loader<'_> {
                         self.sources.insert(rel.clone(), file);
                         text
                     }
-                    Err(SourceError::Io { source, .. })
+                    Err(SourceError::Read { source, .. })
                         if source.kind() == std::io::ErrorKind::NotFound =>
                     {
                         self.problems
@@ -479,12 +504,42 @@ mod tests {
             preprocessor_config::<Cfg>(&config, "z").unwrap(),
             Cfg::default()
         );
-        let e = preprocessor_config::<Cfg>(&config, "y")
-            .unwrap_err()
-            .to_string();
+        let e = preprocessor_config::<Cfg>(&config, "y").unwrap_err();
+        // As every tool prints it: the table and what to do, then serde's words.
+        assert_eq!(
+            archmanual_diagnostics::ErrorChain(&e).to_string(),
+            "book.toml [preprocessor.y] has a wrong setting (remove or correct it; the settings are listed in the preprocessor's README): unknown field `levle`, expected `level`"
+        );
+    }
+
+    #[test]
+    fn load_errors_keep_file_position_and_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let shown = |root: &Path| match LoadedBook::load(root) {
+            Ok(_) => panic!("loaded"),
+            Err(e) => archmanual_diagnostics::ErrorChain(&e).to_string(),
+        };
+        let summary = dir.path().join("src/SUMMARY.md");
+        let e = shown(dir.path());
         assert!(
-            e.starts_with("book.toml [preprocessor.y]: unknown field `levle`"),
+            e.starts_with(&format!(
+                "{}: cannot read it; pass the directory that holds book.toml: ",
+                summary.display()
+            )),
             "{e}"
         );
+        assert!(e.contains("No such file or directory"), "{e}");
+
+        std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \n").unwrap();
+        let e = shown(dir.path());
+        let book_toml = dir.path().join("book.toml");
+        assert!(
+            e.starts_with(&format!(
+                "{}: not a valid mdBook configuration: ",
+                book_toml.display()
+            )),
+            "{e}"
+        );
+        assert!(e.contains("line 2"), "{e}");
     }
 }

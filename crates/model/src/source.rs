@@ -31,7 +31,7 @@ impl SourceFile {
     /// Reads `path`. Invalid UTF-8 is [`SourceError::Encoding`] with the
     /// position of the first bad byte and the encoding the file looks like.
     pub fn read(path: &Path) -> Result<SourceFile, SourceError> {
-        let bytes = std::fs::read(path).map_err(|source| SourceError::Io {
+        let bytes = std::fs::read(path).map_err(|source| SourceError::Read {
             path: path.to_path_buf(),
             source,
         })?;
@@ -139,7 +139,7 @@ impl SourceFile {
         let Some(expected) = self.fingerprint else {
             return Ok(true);
         };
-        let bytes = std::fs::read(&self.path).map_err(|source| SourceError::Io {
+        let bytes = std::fs::read(&self.path).map_err(|source| SourceError::Read {
             path: self.path.clone(),
             source,
         })?;
@@ -160,7 +160,7 @@ impl SourceFile {
         }
         bytes.extend_from_slice(text.as_bytes());
         archmanual_atomic_write::write_atomic(&self.path, &bytes).map_err(|source| {
-            SourceError::Io {
+            SourceError::Write {
                 path: self.path.clone(),
                 source,
             }
@@ -180,9 +180,17 @@ fn fingerprint(bytes: &[u8]) -> (usize, u64) {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SourceError {
-    /// Reading or writing failed.
-    #[error("{path}: {source}", path = path.display())]
-    Io {
+    /// Reading failed.
+    #[error("{path}: cannot read", path = path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Writing failed.
+    #[error("{path}: cannot write", path = path.display())]
+    Write {
         /// The file.
         path: PathBuf,
         /// The I/O error.

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use archmanual_diagnostics::{Diagnostic, DiagnosticSink};
+use archmanual_diagnostics::{Diagnostic, DiagnosticSink, ErrorChain};
 use archmanual_model::Document;
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
@@ -112,11 +112,16 @@ pub enum KitError {
         #[source]
         source: std::io::Error,
     },
-    /// The input is not the `[context, book]` JSON array mdBook sends.
+    /// The input is not JSON.
     #[error(
-        "the input is not mdBook preprocessor JSON ({0}); this command is run by `mdbook build` (or asked `supports <renderer>`)"
+        "the input is not mdBook preprocessor JSON; this command is run by `mdbook build` (or asked `supports <renderer>`)"
     )]
-    NotProtocol(String),
+    NotJson(#[source] serde_json::Error),
+    /// The input is JSON, but not the `[context, book]` array mdBook sends.
+    #[error(
+        "the input is not mdBook preprocessor JSON (expected `[context, book]` with `context.mdbook_version`); this command is run by `mdbook build` (or asked `supports <renderer>`)"
+    )]
+    NotProtocol,
     /// The calling mdBook is outside [`SUPPORTED_MDBOOK`].
     #[error(
         "{name} speaks the mdBook 0.5 protocol ({SUPPORTED_MDBOOK}), but was called by mdBook {found}; install mdBook 0.5 (`cargo install mdbook --version ^0.5 --locked`) or build with `cargo run --release -- build`"
@@ -128,11 +133,11 @@ pub enum KitError {
         found: String,
     },
     /// Deserializing the (version-checked) input failed.
-    #[error("cannot read mdBook's input: {0}")]
-    Input(#[source] serde_json::Error),
-    /// The preprocessor failed.
-    #[error("{0:#}")]
-    Preprocessor(#[source] RunError),
+    #[error("cannot read mdBook's input")]
+    Input(#[source] archmanual_model::BoxedError),
+    /// The preprocessor failed (its error and causes are the chain).
+    #[error(transparent)]
+    Preprocessor(RunError),
     /// A `[preprocessor.NAME]` setting is wrong.
     #[error(transparent)]
     Config(archmanual_model::PreprocessorConfigError),
@@ -150,14 +155,12 @@ pub fn check_input_version(name: &str, input: &serde_json::Value) -> Result<(), 
         .get(0)
         .and_then(|ctx| ctx.get("mdbook_version"))
         .and_then(|v| v.as_str())
-        .ok_or_else(|| {
-            KitError::NotProtocol("expected `[context, book]` with `context.mdbook_version`".into())
-        })?;
-    let req = semver::VersionReq::parse(SUPPORTED_MDBOOK)
-        .map_err(|e| KitError::NotProtocol(e.to_string()))?;
+        .ok_or(KitError::NotProtocol)?;
+    // A constant that parses; if it ever did not, only the 0.5 rule below applies.
+    let req = semver::VersionReq::parse(SUPPORTED_MDBOOK).ok();
     let ok = semver::Version::parse(found).is_ok_and(|v| {
         // Pre-releases of 0.5 (0.5.0-alpha.x) speak the 0.5 protocol too.
-        req.matches(&v) || (v.major == 0 && v.minor == 5)
+        req.as_ref().is_some_and(|r| r.matches(&v)) || (v.major == 0 && v.minor == 5)
     });
     if ok {
         Ok(())
@@ -181,14 +184,9 @@ pub fn parse_input(
             what: "reading mdBook's JSON from stdin",
             source,
         })?;
-    let value: serde_json::Value =
-        serde_json::from_str(&raw).map_err(|e| KitError::NotProtocol(e.to_string()))?;
+    let value: serde_json::Value = serde_json::from_str(&raw).map_err(KitError::NotJson)?;
     check_input_version(name, &value)?;
-    mdbook_preprocessor::parse_input(raw.as_bytes()).map_err(|e| {
-        KitError::Input(serde_json::Error::io(std::io::Error::other(format!(
-            "{e:#}"
-        ))))
-    })
+    mdbook_preprocessor::parse_input(raw.as_bytes()).map_err(|e| KitError::Input(e.into()))
 }
 
 /// What [`run`] did.
@@ -316,7 +314,7 @@ pub fn cli<P: ArchPreprocessor>(
             2
         }
         Err(e) => {
-            let _ = writeln!(stderr, "mdbook-{}: {e}", P::NAME);
+            let _ = writeln!(stderr, "mdbook-{}: {}", P::NAME, ErrorChain(&e));
             2
         }
     }
@@ -498,6 +496,29 @@ mod tests {
             Vec::new(),
         )
         .unwrap_err();
-        assert!(matches!(e, KitError::NotProtocol(_)));
+        assert!(matches!(e, KitError::NotJson(_)), "{e:?}");
+        // What `mdbook build` shows of it: the advice, then serde's reason and position.
+        let (code, out, err) = cli_run(&[], "[{\"root\": }]");
+        assert_eq!((code, out.as_str()), (2, ""));
+        assert_eq!(
+            err,
+            "mdbook-count: the input is not mdBook preprocessor JSON; this command is run by `mdbook build` (or asked `supports <renderer>`): expected value at line 1 column 11\n"
+        );
+        let (code, _, err) = cli_run(&[], "[{\"root\": \"/\"}]");
+        assert_eq!(code, 2);
+        assert!(err.contains("(expected `[context, book]`"), "{err}");
+    }
+
+    #[test]
+    fn unreadable_input_shows_mdbook_s_reason() {
+        // Version-checked, but the book is not a book: serde's words reach stderr.
+        let input = INPUT_05.replace(r#""items":"#, r#""itemz":"#);
+        let (code, _, err) = cli_run(&[], &input);
+        assert_eq!(code, 2);
+        assert!(
+            err.starts_with("mdbook-count: cannot read mdBook's input: "),
+            "{err}"
+        );
+        assert!(err.contains("missing field `items`"), "{err}");
     }
 }

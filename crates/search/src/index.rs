@@ -601,7 +601,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), SearchError> {
 fn pagefind_error(what: &str) -> impl Fn(anyhow::Error) -> SearchError + '_ {
     move |e| SearchError::Pagefind {
         what: what.to_string(),
-        message: format!("{e:#}"),
+        source: e.into(),
     }
 }
 

@@ -37,7 +37,7 @@ pub const TAG_FILTER: &str = "标签";
 #[non_exhaustive]
 pub enum SearchError {
     /// A file or directory of the built book could not be read.
-    #[error("cannot read {path}: {source}; build the book again")]
+    #[error("cannot read {path}; build the book again")]
     Read {
         /// The file or directory.
         path: PathBuf,
@@ -45,7 +45,7 @@ pub enum SearchError {
         source: std::io::Error,
     },
     /// A file could not be written into the built book.
-    #[error("cannot write {path}: {source}; check that the build directory is writable")]
+    #[error("cannot write {path}; check that the build directory is writable")]
     Write {
         /// The file.
         path: PathBuf,
@@ -53,22 +53,22 @@ pub enum SearchError {
         source: std::io::Error,
     },
     /// Pagefind rejected a page or failed to build the index.
-    #[error("the search index failed on {what}: {message}")]
+    #[error("the search index failed on {what}")]
     Pagefind {
         /// The page, entry or step.
         what: String,
-        /// Pagefind's message.
-        message: String,
+        /// Pagefind's error and its causes.
+        source: archmanual_model::BoxedError,
     },
     /// The indexer's async runtime could not start.
-    #[error("cannot start the search indexer: {0}")]
-    Runtime(std::io::Error),
+    #[error("cannot start the search indexer")]
+    Runtime(#[source] std::io::Error),
     /// mdBook's configuration could not be changed.
-    #[error("cannot switch off mdBook's own search index: {0}")]
-    Config(String),
+    #[error("cannot switch off mdBook's own search index")]
+    Config(#[source] archmanual_model::BoxedError),
     /// There is no HTML where mdBook's HTML renderer writes it.
     #[error(
-        "no HTML book in {dir} ({source}); search indexes the output of mdBook's HTML renderer: keep `[output.html]` in book.toml (an empty table will do) next to `[output.search]`"
+        "no HTML book in {dir}; search indexes the output of mdBook's HTML renderer: keep `[output.html]` in book.toml (an empty table will do) next to `[output.search]`"
     )]
     NoHtml {
         /// Where the HTML was expected.
@@ -76,7 +76,10 @@ pub enum SearchError {
         /// Why it could not be read.
         source: std::io::Error,
     },
-    /// The book's sources (for catalog entries) or its GitHub snapshot could not be read.
-    #[error("cannot read the book's sources for the search index: {0}")]
-    Source(String),
+    /// The book's sources (for catalog entries) could not be read.
+    #[error("cannot read the book's sources for the search index")]
+    Source(#[source] archmanual_model::LoadError),
+    /// The GitHub snapshot (for the entries' stars) could not be read.
+    #[error("cannot read the GitHub snapshot for the search index")]
+    Snapshot(#[source] archmanual_github_snapshot::SnapshotError),
 }

@@ -134,7 +134,7 @@ pub fn skip_mdbook_index(
             "output.html.search.chapter",
             serde_json::json!({ "": { "enable": false } }),
         )
-        .map_err(|e| SearchError::Config(format!("{e:#}")))
+        .map_err(|e| SearchError::Config(e.into()))
 }
 
 /// Indexes the book whose HTML mdBook wrote into `html_dir`.
@@ -177,7 +177,7 @@ pub fn index_rendered_book(
         (false, _) => None,
         (true, Some(book)) => Some(book),
         (true, None) => {
-            loaded = LoadedBook::load(root).map_err(|e| SearchError::Source(format!("{e}")))?;
+            loaded = LoadedBook::load(root).map_err(SearchError::Source)?;
             Some(&loaded.book)
         }
     };
@@ -209,8 +209,7 @@ fn snapshot(
         .flatten()
         .unwrap_or_else(|| archmanual_github_snapshot::SNAPSHOT_FILE.to_string());
     let path = root.join(&config.book.src).join(name);
-    archmanual_github_snapshot::Snapshot::load_optional(&path)
-        .map_err(|e| SearchError::Source(format!("{}: {e}", path.display())))
+    archmanual_github_snapshot::Snapshot::load_optional(&path).map_err(SearchError::Snapshot)
 }
 
 /// The index's language: `[book] language` when it names a language, else

@@ -326,10 +326,23 @@ fn errors_never_contain_the_token() {
 
     // Nobody listening.
     let mut dead = config(&standin, true);
-    dead.api_url = format!("http://127.0.0.1:{}", github_standin::closed_port());
+    let dead_url = format!("http://127.0.0.1:{}", github_standin::closed_port());
+    dead.api_url = dead_url.clone();
     let err = post(&Client::new(dead).unwrap(), &review(&[3])).unwrap_err();
     assert!(matches!(err, ReviewError::Unreachable { .. }), "{err:?}");
     assert!(!format!("{err} {err:?}").contains(TOKEN));
+    // What `archmanual review --post` prints (anyhow's `{:#}`): the URL and
+    // the network error under it.
+    let shown = chain(&err);
+    assert!(
+        shown.starts_with(&format!(
+            "cannot reach the GitHub API at {}/repos/o/r/pulls/7/reviews",
+            dead_url
+        )),
+        "{shown}"
+    );
+    assert!(shown.to_lowercase().contains("connect"), "{shown}");
+    assert!(!shown.contains(TOKEN), "{shown}");
 }
 
 #[test]
@@ -390,4 +403,15 @@ fn gh_token_alone_works_and_wins_over_github_token() {
     let auth = standin.authorizations();
     assert_eq!(auth.len(), 4);
     assert!(auth.iter().all(|a| a == "Bearer gh-cli-token"), "{auth:?}");
+}
+
+/// An error and its causes as anyhow's `{:#}` shows them.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut shown = err.to_string();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        shown.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    shown
 }

@@ -179,7 +179,7 @@ fn classify_error(e: &reqwest::Error) -> Failure {
         if let Some(dns) = err.downcast_ref::<DnsError>() {
             return Failure::Dns {
                 permanent: dns.permanent,
-                message: dns.to_string(),
+                message: format!("{}: {}", dns.host, dns.source),
             };
         }
         source = err.source();

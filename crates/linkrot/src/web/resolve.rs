@@ -8,11 +8,23 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 /// A DNS failure, marked permanent (the name does not exist) or transient.
 #[derive(Debug, thiserror::Error)]
-#[error("{host}: {message}")]
+#[error("{host}")]
 pub(super) struct DnsError {
-    host: String,
-    message: String,
+    pub(super) host: String,
+    pub(super) source: DnsFailure,
     pub(super) permanent: bool,
+}
+
+/// Why a name did not resolve.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum DnsFailure {
+    #[error("the .invalid domain never resolves (RFC 6761)")]
+    Invalid,
+    #[error("no addresses")]
+    NoAddresses,
+    /// The system resolver's error.
+    #[error(transparent)]
+    Lookup(std::io::Error),
 }
 
 /// The system resolver, with fixed answers and `.invalid` answered at once
@@ -35,7 +47,7 @@ impl Resolve for Resolver {
             if host == "invalid" || host.ends_with(".invalid") {
                 return Err(Box::new(DnsError {
                     host,
-                    message: "the .invalid domain never resolves (RFC 6761)".into(),
+                    source: DnsFailure::Invalid,
                     permanent: true,
                 })
                     as Box<dyn std::error::Error + Send + Sync>);
@@ -50,7 +62,7 @@ impl Resolve for Resolver {
                     if addrs.is_empty() {
                         return Err(Box::new(DnsError {
                             host,
-                            message: "no addresses".into(),
+                            source: DnsFailure::NoAddresses,
                             permanent: true,
                         })
                             as Box<dyn std::error::Error + Send + Sync>);
@@ -59,8 +71,7 @@ impl Resolve for Resolver {
                     Ok(addrs)
                 }
                 Err(e) => {
-                    let message = e.to_string();
-                    let lower = message.to_ascii_lowercase();
+                    let lower = e.to_string().to_ascii_lowercase();
                     // EAI_AGAIN and friends: the resolver is unwell, not the name.
                     let permanent = !(lower.contains("temporary")
                         || lower.contains("try again")
@@ -68,7 +79,7 @@ impl Resolve for Resolver {
                         || lower.contains("timeout"));
                     Err(Box::new(DnsError {
                         host,
-                        message,
+                        source: DnsFailure::Lookup(e),
                         permanent,
                     })
                         as Box<dyn std::error::Error + Send + Sync>)

@@ -20,10 +20,10 @@ impl StarLookup {
 
     /// Reads star counts from the committed snapshot (`book/github-repos.json`).
     pub fn from_snapshot_file(path: &Path) -> Result<Self, crate::CatalogError> {
-        let snapshot = archmanual_github_snapshot::Snapshot::load(path).map_err(|e| {
+        let snapshot = archmanual_github_snapshot::Snapshot::load(path).map_err(|source| {
             crate::CatalogError::Snapshot {
                 path: path.to_path_buf(),
-                message: e.to_string(),
+                source,
             }
         })?;
         Ok(StarLookup::new(snapshot.repos.iter().filter_map(
