@@ -12,6 +12,7 @@ mod lint;
 mod manual;
 mod network_free;
 mod one_core;
+mod refresh_chain;
 mod phone;
 mod review;
 mod search;

@@ -358,3 +358,54 @@ fn serve_serves_the_html_directory_of_a_book_with_the_renderer() {
     assert_eq!(status(&addr, "/pagefind/pagefind.js"), 200);
     assert_eq!(status(&addr, "/archmanual-search.js"), 200);
 }
+
+/// The plain-mdBook path in a browser: a book that knows nothing of
+/// ArchManual, built by mdBook's own driver with `[output.search]` (the
+/// `mdbook-search` binary), answers Chinese queries typed into mdBook's own
+/// search bar, with the page that has the words first.
+#[test]
+#[ignore = "needs Chromium"]
+fn plain_mdbook_with_the_renderer_answers_chinese_queries_in_a_browser() {
+    use archmanual_test_support::{Browser, StaticServer};
+    use serde_json::json;
+
+    let dir = fixture("anybook");
+    add_toml(
+        dir.path(),
+        &format!(
+            "[output.search]\ncommand = {:?}",
+            workspace_bin("mdbook-search").display().to_string()
+        ),
+    );
+    let dest = dir.path().join("plain");
+    build_with_driver(dir.path(), &dest);
+    let server = StaticServer::start(&dest.join("html"));
+    let browser = Browser::start();
+    browser.goto(&format!("{}index.html", server.base()));
+    browser.wait_for(
+        "document.getElementById('mdbook-searchbar') && window.archmanualSearch",
+        "the search UI on a page built by plain mdBook",
+    );
+    for (query, page) in [("所有权", "guide/ownership.html"), ("分词器", "faq.html")] {
+        // Typed into mdBook's own search bar, as a reader does.
+        browser.js(
+            "const wrap = document.getElementById('mdbook-search-wrapper');
+             wrap.classList.remove('hidden');
+             const bar = document.getElementById('mdbook-searchbar');
+             bar.value = arguments[0];
+             bar.dispatchEvent(new Event('input', {bubbles: true}));",
+            json!([query]),
+        );
+        // The header names the query once its results are shown.
+        let first = browser.wait_for(
+            &format!(
+                "(() => {{ const h = document.getElementById('mdbook-searchresults-header').textContent;
+                          const li = document.querySelector('#mdbook-searchresults > li');
+                          return h.includes({q}) && li ? new URL(li.dataset.url, location.href).pathname : null; }})()",
+                q = serde_json::to_string(&format!("“{query}”")).expect("json")
+            ),
+            "the first result",
+        );
+        assert_eq!(first, json!(format!("/{page}")), "{query}");
+    }
+}
