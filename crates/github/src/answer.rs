@@ -28,13 +28,26 @@ pub(crate) struct GraphqlError {
     pub(crate) message: Option<String>,
     /// Aliases and fields (strings) or list indices (numbers).
     #[serde(default)]
-    pub(crate) path: Vec<Value>,
+    pub(crate) path: Vec<PathSegment>,
+}
+
+/// One step of a GraphQL error's `path`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum PathSegment {
+    /// An alias or a field.
+    Name(String),
+    /// A list index, or anything else the server sends (not used).
+    Other(serde::de::IgnoredAny),
 }
 
 impl GraphqlError {
     /// The alias this error is about, if any.
     pub(crate) fn alias(&self) -> Option<&str> {
-        self.path.first().and_then(Value::as_str)
+        match self.path.first()? {
+            PathSegment::Name(name) => Some(name),
+            PathSegment::Other(_) => None,
+        }
     }
 }
 
@@ -195,4 +208,24 @@ pub(crate) struct Block {
 /// `value` read as `T`; `None` if it does not have `T`'s shape.
 pub(crate) fn read<'a, T: Deserialize<'a>>(value: &'a Value) -> Option<T> {
     T::deserialize(value).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GraphqlAnswer;
+
+    #[test]
+    fn error_paths_name_their_alias_whatever_follows() {
+        let answer: GraphqlAnswer = serde_json::from_str(
+            r#"{"data":{"r0":null},"errors":[
+                {"type":"NOT_FOUND","path":["r0"],"message":"Could not resolve"},
+                {"path":[3,"name"]},
+                {"path":["u1",0,1.5,null]},
+                {"message":"whole request"}]}"#,
+        )
+        .unwrap();
+        let aliases: Vec<Option<&str>> = answer.errors.iter().map(|e| e.alias()).collect();
+        assert_eq!(aliases, [Some("r0"), None, Some("u1"), None]);
+        assert_eq!(answer.errors[0].kind.as_deref(), Some("NOT_FOUND"));
+    }
 }
