@@ -128,7 +128,7 @@ pub enum ReviewError {
         /// The URL.
         url: String,
         /// Why: the last network error, or the breaker's reason.
-        source: Unreachable,
+        source: ApiUnreachable,
     },
     /// Rate limited for longer than the client may wait.
     #[error("{0}")]
@@ -153,7 +153,7 @@ pub enum ReviewError {
 /// Why the GitHub API could not be reached ([`ReviewError::Unreachable`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Unreachable {
+pub enum ApiUnreachable {
     /// Requests to the API host failed several times in a row, so the client
     /// stopped sending them; the reason names the last failure.
     #[error("{0}")]
@@ -487,14 +487,14 @@ impl Api<'_> {
                 Err(FetchError::Unreachable(reason)) => {
                     return Err(ReviewError::Unreachable {
                         url: shown,
-                        source: Unreachable::GaveUp(reason),
+                        source: ApiUnreachable::GaveUp(reason),
                     });
                 }
                 Err(FetchError::Network { why, source, .. }) => {
                     if !idempotent || attempt >= cfg.max_retries {
                         return Err(ReviewError::Unreachable {
                             url: shown,
-                            source: Unreachable::Network(source),
+                            source: ApiUnreachable::Network(source),
                         });
                     }
                     (client.backoff(attempt), false, why)
