@@ -127,7 +127,9 @@ fn every_web_status_is_produced() {
     let dns = entry(&report, "https://no-such-host.invalid/x");
     assert_eq!(dns.status, Status::Broken);
     assert!(
-        dns.detail.as_deref().unwrap().contains("does not resolve"),
+        dns.detail.as_deref().unwrap().contains(
+            "host does not resolve: no-such-host.invalid: the .invalid domain never resolves (RFC 6761)"
+        ),
         "{dns:?}"
     );
     assert_eq!(
