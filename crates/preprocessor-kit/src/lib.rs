@@ -104,7 +104,7 @@ impl<P: ArchPreprocessor> Preprocessor for Adapter<P> {
 #[derive(Debug, thiserror::Error)]
 pub enum KitError {
     /// Reading stdin or writing stdout failed.
-    #[error("{what}: {source}")]
+    #[error("{what} failed")]
     Io {
         /// What we were doing.
         what: &'static str,
