@@ -10,43 +10,14 @@
 //! a diagram page in light, coal and navy at 375 and 1280 px there.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-use archmanual_test_support::{Browser, StaticServer};
+use archmanual_test_support::Browser;
 use serde_json::{Value, json};
 
-use crate::support::{archmanual, html_files, run};
+use crate::support::{ManualSite, html_files, manual_site};
 
-struct Site {
-    dir: PathBuf,
-    server: StaticServer,
-}
-
-fn manual() -> &'static Site {
-    static SITE: OnceLock<Site> = OnceLock::new();
-    SITE.get_or_init(|| {
-        let dir = match std::env::var_os("ARCHMANUAL_TEST_SITE") {
-            Some(site) => PathBuf::from(site),
-            None => {
-                let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("phone-manual");
-                let _ = std::fs::remove_dir_all(&dir);
-                let out = run(archmanual()
-                    .args(["build", "--book"])
-                    .arg(env!("CARGO_MANIFEST_DIR"))
-                    .arg("--dest-dir")
-                    .arg(&dir));
-                assert!(
-                    out.status.success(),
-                    "`archmanual build` failed:\n{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-                // Two renderers (html, search): the pages are in html/.
-                dir.join("html")
-            }
-        };
-        let server = StaticServer::start(&dir);
-        Site { dir, server }
-    })
+fn manual() -> &'static ManualSite {
+    manual_site()
 }
 
 /// Opens `page` (relative to the site) with the window `width` px wide.

@@ -9,12 +9,11 @@
 //! beforehand instead of building it.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use archmanual_test_support::{Browser, StaticServer};
 use serde_json::{Value, json};
 
-use crate::support::{archmanual, fixture, run};
+use crate::support::{ManualSite, build_book_into, fixture};
 
 /// Each query and the pages (any one of them) expected among the first three
 /// results. Several pages only where the manual covers a topic twice (a theory
@@ -182,63 +181,15 @@ const READER_QUERIES: &[(&str, &[&str])] = &[
 /// Pages that must never be results.
 const NOT_RESULTS: &[&str] = &["print.html", "toc.html", "404.html"];
 
-fn book_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `archmanual build` of `book` into `dir` (emptied first).
-fn build_into(book: &Path, dir: &Path) {
-    let _ = std::fs::remove_dir_all(dir);
-    let out = run(archmanual()
-        .args(["build", "--book"])
-        .arg(book)
-        .arg("--dest-dir")
-        .arg(dir));
-    assert!(
-        out.status.success(),
-        "`archmanual build` failed for {}:\n{}",
-        book.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        dir.join("pagefind/pagefind.js").is_file()
-            || dir.join("html/pagefind/pagefind.js").is_file(),
-        "no Pagefind bundle in the build of {}",
-        book.display()
-    );
-}
-
 /// `archmanual build` of `book` into a fresh temporary directory.
 fn build(book: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    build_into(book, dir.path());
+    build_book_into(book, dir.path());
     dir
 }
 
-/// The built manual and a server for it.
-struct Site {
-    dir: PathBuf,
-    server: StaticServer,
-}
-
-fn manual() -> &'static Site {
-    static SITE: OnceLock<Site> = OnceLock::new();
-    SITE.get_or_init(|| {
-        // A site built beforehand, to iterate on the UI without rebuilding.
-        let dir = match std::env::var_os("ARCHMANUAL_TEST_SITE") {
-            Some(site) => PathBuf::from(site),
-            None => {
-                // A fixed place under target/: a static is never dropped, so
-                // a temporary directory would be left behind by every run.
-                let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-browser-manual");
-                build_into(&book_root(), &dir);
-                // Two renderers (html, search): the pages are in html/.
-                dir.join("html")
-            }
-        };
-        let server = StaticServer::start(&dir);
-        Site { dir, server }
-    })
+fn manual() -> &'static ManualSite {
+    crate::support::manual_site()
 }
 
 fn manual_site() -> &'static StaticServer {

@@ -121,3 +121,53 @@ pub(crate) fn without_search_attributes(html: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// `archmanual build` of `book` into `dir` (emptied first); fails the test
+/// unless the build succeeds with a Pagefind bundle.
+pub(crate) fn build_book_into(book: &Path, dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    let out = run(archmanual()
+        .args(["build", "--book"])
+        .arg(book)
+        .arg("--dest-dir")
+        .arg(dir));
+    assert!(
+        out.status.success(),
+        "`archmanual build` failed for {}:\n{}",
+        book.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        dir.join("pagefind/pagefind.js").is_file()
+            || dir.join("html/pagefind/pagefind.js").is_file(),
+        "no Pagefind bundle in the build of {}",
+        book.display()
+    );
+}
+
+/// The built manual and a loopback server for it.
+pub(crate) struct ManualSite {
+    pub(crate) dir: PathBuf,
+    pub(crate) server: archmanual_test_support::StaticServer,
+}
+
+/// The manual, built once per test process for every browser test
+/// (`ARCHMANUAL_TEST_SITE=DIR` uses a site built beforehand).
+pub(crate) fn manual_site() -> &'static ManualSite {
+    static SITE: std::sync::OnceLock<ManualSite> = std::sync::OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = match std::env::var_os("ARCHMANUAL_TEST_SITE") {
+            Some(site) => PathBuf::from(site),
+            None => {
+                // A fixed place under target/: a static is never dropped, so
+                // a temporary directory would be left behind by every run.
+                let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("manual-site");
+                build_book_into(Path::new(env!("CARGO_MANIFEST_DIR")), &dir);
+                // Two renderers (html, search): the pages are in html/.
+                dir.join("html")
+            }
+        };
+        let server = archmanual_test_support::StaticServer::start(&dir);
+        ManualSite { dir, server }
+    })
+}

@@ -130,12 +130,7 @@ async fn run_batch(
         let mut attempt: u32 = 0;
         loop {
             if let Some(reason) = stopped(stop) {
-                progress(batch.len(), 0);
-                out.extend(
-                    batch
-                        .iter()
-                        .map(|i| (i.clone(), ItemResult::unknown(i, &reason))),
-                );
+                settle_unknown(&mut out, progress, &batch, &reason);
                 break;
             }
             let (verdict, rate_limit) = match attempt_batch(client, &batch, attempt).await {
@@ -164,30 +159,35 @@ async fn run_batch(
                         "GitHub GraphQL failed after {} retries: {why}",
                         client.config().max_retries
                     );
-                    progress(batch.len(), 0);
-                    out.extend(
-                        batch
-                            .iter()
-                            .map(|i| (i.clone(), ItemResult::unknown(i, &reason))),
-                    );
+                    settle_unknown(&mut out, progress, &batch, &reason);
                     break;
                 }
                 Verdict::GiveUp(reason) => {
                     if rate_limit && let Ok(mut s) = stop.lock() {
                         s.get_or_insert_with(|| reason.clone());
                     }
-                    progress(batch.len(), 0);
-                    out.extend(
-                        batch
-                            .iter()
-                            .map(|i| (i.clone(), ItemResult::unknown(i, &reason))),
-                    );
+                    settle_unknown(&mut out, progress, &batch, &reason);
                     break;
                 }
             }
         }
     }
     out
+}
+
+/// Every item of `batch` ends unknown for `reason` (stopped, or out of retries).
+fn settle_unknown(
+    out: &mut Vec<(Item, ItemResult)>,
+    progress: &Progress,
+    batch: &[Item],
+    reason: &str,
+) {
+    progress(batch.len(), 0);
+    out.extend(
+        batch
+            .iter()
+            .map(|i| (i.clone(), ItemResult::unknown(i, reason))),
+    );
 }
 
 /// One request for `batch`, classified per alias.
